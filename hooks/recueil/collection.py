@@ -1,0 +1,293 @@
+"""Load every practice and recommendation of a folder and check them all, one problem per line.
+
+`load_collection` never stops at the first problem and never raises on bad input: it returns
+the valid practices together with every problem found, so a contributor fixes all at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from recueil import body, safety, yamlparse
+from recueil.model import Collection, Example, Practice, Problem, Recommendation, Severity, Source
+from recueil.schema_check import make_validator, schema_errors, suggestion
+from recueil.sourcefile import RawPractice, read_text, split_practice
+from recueil.vocabulary import practice_schema, recommendations_schema
+
+RECOMMENDATIONS_FILE = "recommandations.yml"
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG_MAX = 80
+STALE_AFTER = dt.timedelta(days=3 * 365)
+
+
+def slugify(text: str, max_length: int = SLUG_MAX) -> str:
+    """« L'agent d'accueil » → « l-agent-d-accueil »: lowercase ASCII words joined by hyphens."""
+    ascii_text = (
+        unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "Oe"))
+        .encode("ascii", "ignore").decode("ascii")
+    )
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug or words[0][:max_length] if words else ""
+
+
+def title_key(title: str) -> str:
+    """Titles compared without case, accents or punctuation."""
+    return " ".join(slugify(title, max_length=10_000).split("-"))
+
+
+class _Report:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, line: int, message: str, severity: Severity = "erreur") -> None:
+        self.problems.append(Problem(path=path, line=line, message=message, severity=severity))
+
+    def has_error(self, path: str) -> bool:
+        return any(p.path == path and p.is_error for p in self.problems)
+
+
+def load_collection(
+    practices_dir: Path,
+    *,
+    root: Path | None = None,
+    today: dt.date | None = None,
+) -> Collection:
+    """Read and check `practices_dir`; paths in problems are shown relative to `root`."""
+    root = root or practices_dir.parent
+    today = today or dt.date.today()
+    report = _Report()
+    if not practices_dir.is_dir():
+        report.add(_shown(practices_dir, root), 1, "dossier des fiches introuvable")
+        return Collection(practices=(), recommendations=(), problems=tuple(report.problems))
+
+    practice_files, recommendations_file = _discover(practices_dir, root, report)
+    raws: list[RawPractice] = []
+    for file in practice_files:
+        shown = _shown(file, root)
+        text, problem = read_text(file, shown, practices_dir)
+        if problem:
+            report.problems.append(problem)
+            continue
+        assert text is not None
+        raw, problems = split_practice(text, shown, file.stem)
+        report.problems.extend(problems)
+        if raw:
+            raws.append(raw)
+
+    known_slugs = {file.stem for file in practice_files}
+    practices = [p for raw in raws if (p := _check_practice(raw, report, today)) is not None]
+    _check_collection(raws, known_slugs, report)
+    recommendations: list[Recommendation] = []
+    if recommendations_file:
+        recommendations = _load_recommendations(recommendations_file, root, practices_dir, practices, report)
+
+    valid = tuple(sorted((p for p in practices if not report.has_error(p.path)), key=lambda p: p.slug))
+    problems = tuple(sorted(set(report.problems), key=lambda p: (p.path, p.line, p.message)))
+    return Collection(practices=valid, recommendations=tuple(recommendations), problems=problems)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _discover(directory: Path, root: Path, report: _Report) -> tuple[list[Path], Path | None]:
+    practice_files: list[Path] = []
+    recommendations: Path | None = None
+    for current, dirs, files in os.walk(directory, followlinks=False):
+        here = Path(current)
+        for name in sorted(dirs):
+            if (here / name).is_symlink():
+                report.add(_shown(here / name, root), 1, "lien symbolique refusé dans le dossier des fiches")
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
+        for name in sorted(files):
+            path = here / name
+            shown = _shown(path, root)
+            if name.startswith("."):
+                continue
+            if here == directory and name == RECOMMENDATIONS_FILE:
+                recommendations = path
+            elif not name.endswith(".md"):
+                report.add(shown, 1, (
+                    "fichier inattendu : ce dossier ne contient que des fiches « .md » "
+                    f"et {RECOMMENDATIONS_FILE}"
+                ))
+            else:
+                if here != directory:
+                    report.add(shown, 1, "sous-dossier refusé : placez la fiche directement dans le dossier des fiches")
+                practice_files.append(path)
+    return sorted(practice_files), recommendations
+
+
+_PRACTICE_VALIDATOR = make_validator(practice_schema())
+
+
+def _check_practice(raw: RawPractice, report: _Report, today: dt.date) -> Practice | None:
+    """Check one file on its own; the practice, or None when its front matter is unusable."""
+    path, data = raw.path, raw.data
+    if not SLUG.match(raw.slug) or len(raw.slug) > SLUG_MAX:
+        proposal = slugify(raw.slug)
+        report.add(path, 1, (
+            f"nom de fichier « {raw.slug}.md » invalide : minuscules sans accents, chiffres et tirets, "
+            f"{SLUG_MAX} caractères au plus" + (f" (proposition : {proposal}.md)" if proposal else "")
+        ))
+    errors = schema_errors(_PRACTICE_VALIDATOR, data, raw.lines, default_line=1)
+    for line, message in errors:
+        report.add(path, line, message)
+    for offset, text in enumerate(raw.text.split("\n")):
+        findings = [safety.unsafe_markup(text), *safety.personal_data(text)]
+        for finding in filter(None, findings):
+            report.add(path, offset + 1, finding)
+    for line, message in body.check_sections(raw.body, raw.body_first_line):
+        report.add(path, line, message)
+    _check_dates(raw, report, today)
+    return None if errors else _build_practice(raw)
+
+
+def _date(raw: RawPractice, key: str) -> dt.date | None:
+    value = raw.data.get(key)
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None  # reported by the schema
+
+
+def _check_dates(raw: RawPractice, report: _Report, today: dt.date) -> None:
+    published, revised = _date(raw, "publie_le"), _date(raw, "revise_le")
+    published_line = raw.lines.get(("publie_le",), 1)
+    revised_line = raw.lines.get(("revise_le",), published_line)
+    if published and published > today:
+        report.add(raw.path, published_line, f"date de publication {published.isoformat()} dans le futur")
+    if revised and revised > today:
+        report.add(raw.path, revised_line, f"date de révision {revised.isoformat()} dans le futur")
+    if published and revised and revised < published:
+        report.add(raw.path, revised_line, "« revise_le » est antérieure à « publie_le »")
+    last = revised or published
+    if last and raw.data.get("brouillon") is not True and today - last > STALE_AFTER:
+        report.add(raw.path, revised_line, (
+            f"fiche non relue depuis le {last.isoformat()} (plus de 3 ans) : "
+            "relisez-la et mettez à jour « revise_le »"
+        ), severity="avertissement")
+
+
+def _tuple(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    return tuple(data.get(key) or ())
+
+
+def _build_practice(raw: RawPractice) -> Practice:
+    data = raw.data
+    revised = data.get("revise_le")
+    return Practice(
+        slug=raw.slug,
+        path=raw.path,
+        titre=data["titre"].strip(),
+        resume=data["resume"].strip(),
+        themes=_tuple(data, "themes"),
+        moments=_tuple(data, "moments"),
+        nature=data["nature"],
+        roles=_tuple(data, "roles"),
+        effort=data["effort"],
+        collectivites=_tuple(data, "collectivites"),
+        services=_tuple(data, "services"),
+        partenaires=_tuple(data, "partenaires"),
+        exemples=tuple(Example(**item) for item in data.get("exemples") or ()),
+        sources=tuple(Source(**item) for item in data["sources"]),
+        liens=_tuple(data, "liens"),
+        mots_cles=tuple(keyword.strip() for keyword in data.get("mots_cles") or ()),
+        publie_le=dt.date.fromisoformat(data["publie_le"]),
+        revise_le=dt.date.fromisoformat(revised) if revised else None,
+        brouillon=bool(data.get("brouillon", False)),
+        body=raw.body.strip("\n") + "\n",
+    )
+
+
+def _check_collection(raws: list[RawPractice], known_slugs: set[str], report: _Report) -> None:
+    """Rules across files: unique slugs and titles, `liens` that resolve. Uses raw data, so a
+    file with other errors still takes part and every problem is reported in one run."""
+    by_slug: dict[str, RawPractice] = {}
+    by_title: dict[str, RawPractice] = {}
+    drafts = {raw.slug for raw in raws if raw.data.get("brouillon") is True}
+    for raw in raws:
+        other = by_slug.setdefault(raw.slug, raw)
+        if other is not raw:
+            report.add(raw.path, 1, f"identifiant « {raw.slug} » déjà pris par {other.path}")
+        title = raw.data.get("titre")
+        if isinstance(title, str) and title.strip():
+            other = by_title.setdefault(title_key(title), raw)
+            if other is not raw:
+                report.add(raw.path, raw.lines.get(("titre",), 1), (
+                    f"titre identique à celui de {other.path} : deux fiches ne peuvent porter le même titre"
+                ))
+    for raw in raws:
+        links = raw.data.get("liens")
+        if not isinstance(links, list):
+            continue
+        is_draft = raw.slug in drafts
+        for index, target in enumerate(links):
+            if not isinstance(target, str):
+                continue
+            line = raw.lines.get(("liens", index), 1)
+            if target == raw.slug:
+                report.add(raw.path, line, f"la fiche « {target} » ne peut pas se lier à elle-même")
+            elif target not in known_slugs:
+                report.add(raw.path, line, (
+                    f"lien vers une fiche inexistante « {target} »{suggestion(target, known_slugs)}"
+                ))
+            elif target in drafts and not is_draft:
+                report.add(raw.path, line, f"lien vers le brouillon « {target} », qui n'est pas publié")
+
+
+_RECOMMENDATIONS_VALIDATOR = make_validator(recommendations_schema())
+
+
+def _load_recommendations(
+    file: Path, root: Path, practices_dir: Path, practices: list[Practice], report: _Report
+) -> list[Recommendation]:
+    shown = _shown(file, root)
+    text, problem = read_text(file, shown, practices_dir)
+    if problem:
+        report.problems.append(problem)
+        return []
+    assert text is not None
+    try:
+        parsed = yamlparse.parse(text, first_line=1)
+    except yamlparse.YamlProblem as exc:
+        report.add(shown, exc.line, exc.message)
+        return []
+    errors = schema_errors(_RECOMMENDATIONS_VALIDATOR, parsed.data, parsed.lines, default_line=1)
+    for line, message in errors:
+        report.add(shown, line, message)
+    if errors:
+        return []
+    published = {p.slug for p in practices if not p.brouillon}
+    drafts = {p.slug for p in practices if p.brouillon}
+    recommendations: list[Recommendation] = []
+    seen: set[str] = set()
+    for index, item in enumerate(parsed.data):
+        if item["id"] in seen:
+            report.add(shown, parsed.lines[(index, "id")], f"identifiant de recommandation « {item['id']} » en double")
+        seen.add(item["id"])
+        for position, slug in enumerate(item["pratiques"]):
+            line = parsed.lines[(index, "pratiques", position)]
+            if slug in drafts:
+                report.add(shown, line, f"la recommandation cite le brouillon « {slug} », qui n'est pas publié")
+            elif slug not in published:
+                report.add(shown, line, f"pratique inexistante « {slug} »{suggestion(slug, published)}")
+        recommendations.append(Recommendation(
+            id=item["id"], theme=item["theme"], titre=item["titre"].strip(),
+            texte=item["texte"].strip(), pratiques=tuple(item["pratiques"]),
+        ))
+    return recommendations

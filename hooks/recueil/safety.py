@@ -1,0 +1,55 @@
+"""Checks on what contributors write: code that could run in a reader's browser, personal data.
+
+Practices arrive by pull request from people we do not know; these checks run on every line of
+the file, front matter included, and report the line.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+_DANGEROUS_TAG = re.compile(
+    r"<\s*/?\s*(script|iframe|frame|frameset|object|embed|applet|base|meta|link|form|style|svg|math)\b",
+    re.IGNORECASE,
+)
+_EVENT_ATTRIBUTE = re.compile(r"<[^>]*?[\s\"'/]on[a-z]+\s*=", re.IGNORECASE)
+_SCRIPT_URL = re.compile(r"(java|vb)script\s*:|data\s*:\s*text/html", re.IGNORECASE)
+_INVISIBLE = re.compile(r"[\x00-\x20\u00ad\u200b-\u200d\ufeff]+")
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# An institution's generic mailbox is fine; a person's (prenom.nom@…) is personal data.
+_GENERIC_MAILBOX = re.compile(
+    r"^(contact|accueil|info|infos|information|mairie|secretariat|courrier|direction|dpo|rgpd|drh|rh|"
+    r"prevention|communication|presse|webmaster|support|service|services|mediateur|mediation|"
+    r"signalement|ne-pas-repondre|nepasrepondre|noreply|no-reply|standard|cabinet)"
+    r"([._-][a-z0-9]+)*$",
+    re.IGNORECASE,
+)
+_MOBILE = re.compile(r"(?<![\d])(?:(?:\+|00)33[\s.-]?|0)[67](?:[\s.-]?\d{2}){4}(?![\d])")
+
+
+def unsafe_markup(line: str) -> str | None:
+    """Why this line could run code in a browser, or None."""
+    decoded = html.unescape(line)
+    tag = _DANGEROUS_TAG.search(decoded)
+    if tag:
+        return f"balise HTML <{tag.group(1).lower()}> interdite dans une fiche"
+    if _EVENT_ATTRIBUTE.search(decoded):
+        return "attribut HTML d'événement (on…=) interdit dans une fiche"
+    if _SCRIPT_URL.search(_INVISIBLE.sub("", decoded)):
+        return "adresse « javascript: » ou équivalente interdite dans une fiche"
+    return None
+
+
+def personal_data(line: str) -> list[str]:
+    """Why this line looks like personal data (empty when it does not)."""
+    found = [
+        f"adresse électronique nominative « {match.group(0)} » : donnée personnelle interdite ; "
+        "indiquez un contact générique de l'institution (contact@…, accueil@…)"
+        for match in _EMAIL.finditer(line)
+        if not _GENERIC_MAILBOX.match(match.group(0).split("@", 1)[0])
+    ]
+    if _MOBILE.search(line):
+        found.append("numéro de téléphone portable : donnée personnelle interdite ; indiquez un numéro d'accueil")
+    return found

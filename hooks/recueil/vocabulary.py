@@ -1,0 +1,94 @@
+"""The JSON Schema of the format and the vocabularies' French labels, loaded once.
+
+The schema holds the allowed ids; `data/vocabulaires.yml` holds their labels and descriptions.
+Loading fails loudly if the two ever disagree, so a vocabulary lives in one place in practice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+VOCABULARY_FIELDS = (
+    "themes", "moments", "nature", "roles", "effort", "collectivites", "services", "partenaires",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Term:
+    id: str
+    libelle: str
+    description: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Vocabulary:
+    field: str
+    libelle: str
+    terms: tuple[Term, ...]
+
+    def label(self, term_id: str) -> str:
+        for term in self.terms:
+            if term.id == term_id:
+                return term.libelle
+        raise KeyError(f"{self.field}: unknown id {term_id!r}")
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(term.id for term in self.terms)
+
+
+def _read(name: str) -> str:
+    return resources.files("recueil").joinpath(name).read_text(encoding="utf-8")
+
+
+@cache
+def practice_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(_read("schema/pratique.schema.json"))
+    return schema
+
+
+@cache
+def recommendations_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(_read("schema/recommandations.schema.json"))
+    return schema
+
+
+def schema_enum(field: str) -> tuple[str, ...]:
+    """The allowed ids of a vocabulary field, as the schema declares them."""
+    schema = practice_schema()
+    prop = schema["properties"][field]
+    node = prop.get("items", prop)
+    if "$ref" in node:
+        node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+    return tuple(node["enum"])
+
+
+@cache
+def vocabularies() -> dict[str, Vocabulary]:
+    raw = yaml.safe_load(_read("data/vocabulaires.yml"))
+    result: dict[str, Vocabulary] = {}
+    for name in VOCABULARY_FIELDS:
+        entry = raw[name]
+        vocab = Vocabulary(
+            field=name,
+            libelle=entry["libelle"],
+            terms=tuple(Term(**term) for term in entry["valeurs"]),
+        )
+        if vocab.ids != schema_enum(name):
+            raise RuntimeError(
+                f"vocabulaires.yml and pratique.schema.json disagree on {name!r}: "
+                f"{vocab.ids} != {schema_enum(name)}"
+            )
+        result[name] = vocab
+    return result
+
+
+def label(field: str, term_id: str) -> str:
+    """French label of a vocabulary id, e.g. label('moments', 'faire-face') == 'Faire face'."""
+    return vocabularies()[field].label(term_id)
