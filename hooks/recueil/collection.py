@@ -27,9 +27,10 @@ STALE_AFTER = dt.timedelta(days=3 * 365)
 
 def slugify(text: str, max_length: int = SLUG_MAX) -> str:
     """« L'agent d'accueil » → « l-agent-d-accueil »: lowercase ASCII words joined by hyphens."""
-    ascii_text = (
-        unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "Oe"))
-        .encode("ascii", "ignore").decode("ascii")
+    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "Oe"))
+    # Accents go, any other non-ASCII character (’, «, …) separates words.
+    ascii_text = "".join(
+        char if char.isascii() else ("" if unicodedata.combining(char) else " ") for char in decomposed
     )
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     slug = ""
@@ -38,7 +39,7 @@ def slugify(text: str, max_length: int = SLUG_MAX) -> str:
         if len(candidate) > max_length:
             break
         slug = candidate
-    return slug or words[0][:max_length] if words else ""
+    return (slug or words[0][:max_length]) if words else ""
 
 
 def title_key(title: str) -> str:
@@ -93,8 +94,8 @@ def load_collection(
         recommendations = _load_recommendations(recommendations_file, root, practices_dir, practices, report)
 
     valid = tuple(sorted((p for p in practices if not report.has_error(p.path)), key=lambda p: p.slug))
-    problems = tuple(sorted(set(report.problems), key=lambda p: (p.path, p.line, p.message)))
-    return Collection(practices=valid, recommendations=tuple(recommendations), problems=problems)
+    ordered = tuple(sorted(set(report.problems), key=lambda p: (p.path, p.line, p.message)))
+    return Collection(practices=valid, recommendations=tuple(recommendations), problems=ordered)
 
 
 def _shown(path: Path, root: Path) -> str:

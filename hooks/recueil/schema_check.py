@@ -79,20 +79,25 @@ def _pattern_message(path: Path, value: object) -> str:
         return (f"code de département « {value} » invalide : code INSEE entre guillemets "
                 "(« 29 », « 2A », « 971 »)")
     if key == "mots_cles":
-        return f"mot-clé « {value} » : écrivez-le en minuscules"
+        return (f"mot-clé « {value} » invalide : minuscules, chiffres, espaces, tirets et "
+                "apostrophes seulement")
     return f"{describe(path)} : valeur « {value} » mal formée"
 
 
 def _messages(error: ValidationError) -> list[tuple[Path, str]]:
     path: Path = tuple(error.absolute_path)
     where = describe(path)
-    kind, expected, value = error.validator, error.validator_value, error.instance
+    # jsonschema types these as possibly unset; on an error raised by a validator they are set.
+    kind = error.validator
+    expected: Any = error.validator_value
+    value: Any = error.instance
+    schema: Any = error.schema
     if kind == "required":
         missing = [key for key in expected if key not in value]
         return [(path, f"clé obligatoire « {key} » absente{' dans ' + where if path else ''}")
                 for key in missing]
     if kind == "additionalProperties":
-        known = list(error.schema.get("properties", {}))
+        known = list(schema.get("properties", {}))
         extras = [key for key in value if key not in known]
         return [((*path, key), (
             f"clé inconnue « {key} »{suggestion(key, known)} ; clés permises : {', '.join(known)}"

@@ -24,6 +24,7 @@ class Term:
     id: str
     libelle: str
     description: str
+    axe: str | None = None  # themes only: how the study frames the authority's role
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,11 +33,14 @@ class Vocabulary:
     libelle: str
     terms: tuple[Term, ...]
 
-    def label(self, term_id: str) -> str:
+    def term(self, term_id: str) -> Term:
         for term in self.terms:
             if term.id == term_id:
-                return term.libelle
+                return term
         raise KeyError(f"{self.field}: unknown id {term_id!r}")
+
+    def label(self, term_id: str) -> str:
+        return self.term(term_id).libelle
 
     @property
     def ids(self) -> tuple[str, ...]:

@@ -1,0 +1,143 @@
+"""Render the site's generated pages (Markdown with HTML blocks) from autoescaped Jinja2 templates.
+
+The result is a mapping {source path: content} that any Markdown site generator can take; nothing
+is written to disk here. Contributor text is escaped by the templates; the practice body is
+Markdown that the checker has already cleared of executable HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from recueil.index import Index
+from recueil.model import Practice
+from recueil.vocabulary import VOCABULARY_FIELDS, vocabularies
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+RESERVED_SLUGS = frozenset({"index"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteOptions:
+    use_directory_urls: bool = True
+    edit_url: str | None = None  # template with {chemin}, e.g. https://…/edit/main/{chemin}
+    latest_count: int = 6
+
+
+def practice_uri(slug: str) -> str:
+    return f"pratiques/{slug}.md"
+
+
+def page_url(uri: str, use_directory_urls: bool) -> str:
+    """Site-relative URL of a source path, as MkDocs computes it."""
+    stem, _ = posixpath.splitext(uri)
+    if not use_directory_urls:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    return (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
+
+
+def relative_href(from_uri: str, to_uri: str, use_directory_urls: bool) -> str:
+    target, base = page_url(to_uri, use_directory_urls), page_url(from_uri, use_directory_urls)
+    base_dir = base.rstrip("/") if use_directory_urls else posixpath.dirname(base)
+    relative = posixpath.relpath(target.rstrip("/") or ".", base_dir or ".")
+    if target.endswith("/") or target == "":
+        return "./" if relative == "." else relative + "/"
+    return relative
+
+
+def french_date(value: dt.date) -> str:
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("recueil", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    vocab = vocabularies()
+    env.globals["vocab"] = vocab
+    env.filters["label"] = lambda term_id, field: vocab[field].label(term_id)
+    env.filters["french_date"] = french_date
+    env.tests["contains"] = lambda collection, item: item in collection
+    return env
+
+
+_ENV = _environment()
+
+
+def _front_matter(**meta: str) -> Markup:
+    # MkDocs reads page metadata from YAML front matter; safe_dump quotes whatever needs it.
+    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    return Markup(f"---\n{dumped}---\n")
+
+
+class _Renderer:
+    def __init__(self, index: Index, options: SiteOptions) -> None:
+        self.index = index
+        self.options = options
+        self.pages: dict[str, str] = {}
+
+    def render(self, uri: str, template: str, title: str, description: str = "", **context: Any) -> None:
+        def link(target: str | Practice, anchor: str = "") -> str:
+            target_uri = practice_uri(target.slug) if isinstance(target, Practice) else target
+            href = relative_href(uri, target_uri, self.options.use_directory_urls)
+            return f"{href}#{anchor}" if anchor else href
+
+        front = _front_matter(title=title, description=description) if description else _front_matter(title=title)
+        self.pages[uri] = _ENV.get_template(template).render(
+            front_matter=front, index=self.index, link=link, title=title, **context
+        )
+
+
+def render_pages(index: Index, options: SiteOptions | None = None) -> dict[str, str]:
+    """Every generated page of the site, as {source path: Markdown}."""
+    options = options or SiteOptions()
+    renderer = _Renderer(index, options)
+    vocab = vocabularies()
+    for practice in index.practices:
+        renderer.render(
+            practice_uri(practice.slug), "pratique.md.j2", practice.titre, practice.resume,
+            p=practice,
+            edit_url=options.edit_url.format(chemin=practice.path) if options.edit_url else None,
+            related=index.related.get(practice.slug, ()),
+            citing=index.citing.get(practice.slug, ()),
+            fields=VOCABULARY_FIELDS,
+        )
+    for theme in vocab["themes"].terms:
+        renderer.render(f"themes/{theme.id}.md", "groupe.md.j2", theme.libelle, theme.description,
+                        term=theme, field="themes", group_field="moments")
+    for moment in vocab["moments"].terms:
+        renderer.render(f"moments/{moment.id}.md", "groupe.md.j2", moment.libelle, moment.description,
+                        term=moment, field="moments", group_field="themes")
+    for role in vocab["roles"].terms:
+        renderer.render(f"roles/{role.id}.md", "groupe.md.j2", role.libelle, role.description,
+                        term=role, field="roles", group_field="themes")
+    for keyword in index.keywords:
+        renderer.render(f"mots-cles/{keyword.slug}.md", "mot-cle.md.j2", f"Mot-clé : {keyword.label}",
+                        keyword=keyword)
+    renderer.render("mots-cles/index.md", "mots-cles.md.j2", "Mots-clés")
+    renderer.render("index-a-z.md", "index-a-z.md.j2", "Index de A à Z")
+    renderer.render("pratiques/index.md", "pratiques.md.j2", "Toutes les pratiques")
+    renderer.render("recommandations.md", "recommandations.md.j2", "Synthèse des recommandations")
+    renderer.render("index.md", "accueil.md.j2", "Accueil",
+                    latest=index.latest(options.latest_count))
+    return renderer.pages
+
+
+LinkFunction = Callable[..., str]

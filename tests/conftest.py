@@ -1,0 +1,62 @@
+"""Shared fixtures: real MkDocs builds of the real configuration over a chosen practices folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+@dataclass
+class Build:
+    returncode: int
+    output: str
+    site: Path
+
+    def page(self, url_path: str) -> BeautifulSoup:
+        """Parse a built page by its URL path, e.g. 'pratiques/alpha/'."""
+        file = self.site / url_path / "index.html" if not url_path.endswith(".html") else self.site / url_path
+        return BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+
+
+def write_config(tmp: Path, practices: Path, **overrides: object) -> Path:
+    """The project's mkdocs.yml with absolute paths, reading `practices` instead."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(ROOT / "docs")
+    config["hooks"] = [str(ROOT / hook) for hook in config["hooks"]]
+    config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
+    config.pop("watch", None)
+    config["extra"]["recueil"]["pratiques"] = str(practices)
+    config.update(overrides)
+    path = tmp / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def mkdocs_build(tmp: Path, practices: Path, *, strict: bool = True) -> Build:
+    config = write_config(tmp, practices)
+    site = tmp / "site"
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)]
+    if strict:
+        command.append("--strict")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # cwd: pymdownx.snippets resolves its paths from the working directory.
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
+    return Build(result.returncode, result.stdout + result.stderr, site)
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The site built from tests/corpus/valid."""
+    build = mkdocs_build(tmp_path_factory.mktemp("fixture-site"), CORPUS / "valid")
+    assert build.returncode == 0, build.output
+    return build
