@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import CORPUS, ROOT, mkdocs_build
 from recueil.collection import load_collection, slugify
 

@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 from bs4 import BeautifulSoup
+
 from conftest import CORPUS, ROOT, Build, mkdocs_build, write_config
 from recueil.collection import load_collection
 
