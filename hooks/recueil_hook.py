@@ -14,6 +14,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+
 from recueil.collection import load_collection
 from recueil.index import build_index
 from recueil.model import Practice
