@@ -31,3 +31,32 @@ def test_vocabulary_labels_cover_exactly_the_schema_ids() -> None:
     for field, vocabulary in vocabularies().items():
         assert vocabulary.ids == schema_enum(field)
         assert all(term.libelle and term.description for term in vocabulary.terms)
+
+
+def test_the_collection_covers_every_theme_and_moment() -> None:
+    collection = load_collection(ROOT / "practices", root=ROOT)
+    published = collection.published
+    assert len(published) >= 40
+    vocab = vocabularies()
+    for theme in vocab["themes"].ids:
+        for moment in vocab["moments"].ids:
+            cell = [p.slug for p in published if theme in p.themes and moment in p.moments]
+            assert len(cell) >= 3, (theme, moment, cell)
+
+
+def test_every_practice_is_cited_by_a_recommendation() -> None:
+    collection = load_collection(ROOT / "practices", root=ROOT)
+    assert len(collection.recommendations) >= 12
+    assert all(len(r.pratiques) >= 2 for r in collection.recommendations)
+    assert {r.theme for r in collection.recommendations} == set(vocabularies()["themes"].ids)
+    cited = {slug for r in collection.recommendations for slug in r.pratiques}
+    assert [p.slug for p in collection.published if p.slug not in cited] == []
+
+
+def test_every_source_and_example_can_be_checked() -> None:
+    for practice in load_collection(ROOT / "practices", root=ROOT).published:
+        assert practice.sources, practice.slug
+        for source in practice.sources:
+            assert source.titre.strip() and source.editeur.strip(), practice.slug
+        for example in practice.exemples:
+            assert example.source.startswith("https://"), (practice.slug, example.collectivite)
