@@ -76,7 +76,7 @@ def load_collection(
     raws: list[RawPractice] = []
     for file in practice_files:
         shown = _shown(file, root)
-        text, problem = read_text(file, shown, practices_dir)
+        text, problem = read_text(file, shown)
         if problem:
             report.problems.append(problem)
             continue
@@ -148,10 +148,8 @@ def _check_practice(raw: RawPractice, report: _Report, today: dt.date) -> Practi
     errors = schema_errors(_PRACTICE_VALIDATOR, data, raw.lines, default_line=1)
     for line, message in errors:
         report.add(path, line, message)
-    for offset, text in enumerate(raw.text.split("\n")):
-        findings = [safety.unsafe_markup(text), *safety.personal_data(text)]
-        for finding in filter(None, findings):
-            report.add(path, offset + 1, finding)
+    for line, finding in safety.findings(raw.text):
+        report.add(path, line, finding)
     for line, message in body.check_sections(raw.body, raw.body_first_line):
         report.add(path, line, message)
     _check_dates(raw, report, today)
@@ -258,7 +256,7 @@ def _load_recommendations(
     file: Path, root: Path, practices_dir: Path, practices: list[Practice], report: _Report
 ) -> list[Recommendation]:
     shown = _shown(file, root)
-    text, problem = read_text(file, shown, practices_dir)
+    text, problem = read_text(file, shown)
     if problem:
         report.problems.append(problem)
         return []

@@ -27,6 +27,27 @@ _GENERIC_MAILBOX = re.compile(
     re.IGNORECASE,
 )
 _MOBILE = re.compile(r"(?<![\d])(?:(?:\+|00)33[\s.-]?|0)[67](?:[\s.-]?\d{2}){4}(?![\d])")
+def _may_hold_markup(text: str) -> bool:
+    # Plain substring tests are far cheaper than the regexes; without "<" or "&" a script URL
+    # can only be written contiguously (a Markdown link target holds no whitespace).
+    if "<" in text or "&" in text:
+        return True
+    lowered = text.lower()
+    return "script:" in lowered or "data:" in lowered
+
+
+def findings(text: str) -> list[tuple[int, str]]:
+    """(1-based line, reason) for every unsafe markup or personal data in a whole file."""
+    found: list[tuple[int, str]] = []
+    if _may_hold_markup(text):
+        for number, line in enumerate(text.split("\n"), start=1):
+            reason = unsafe_markup(line) if _may_hold_markup(line) else None
+            if reason:
+                found.append((number, reason))
+    if "@" in text or _MOBILE.search(text):
+        for number, line in enumerate(text.split("\n"), start=1):
+            found.extend((number, reason) for reason in personal_data(line))
+    return sorted(found)
 
 
 def unsafe_markup(line: str) -> str | None:

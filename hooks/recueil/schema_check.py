@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
@@ -20,8 +21,17 @@ _TYPE_NAMES = {
 }
 
 
-def make_validator(schema: Mapping[str, Any]) -> Draft202012Validator:
-    return Draft202012Validator(schema, format_checker=FormatChecker())
+class Validator:
+    """Two validators of one schema: a compiled one answers « valid? » fast (the common case),
+    jsonschema explains what is wrong, with the path of each error."""
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
+        self.is_valid = fastjsonschema.compile(dict(schema))
+        self.detailed = Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def make_validator(schema: Mapping[str, Any]) -> Validator:
+    return Validator(schema)
 
 
 def suggestion(value: object, allowed: Iterable[str]) -> str:
@@ -131,11 +141,17 @@ def _messages(error: ValidationError) -> list[tuple[Path, str]]:
 
 
 def schema_errors(
-    validator: Draft202012Validator, data: Any, lines: Mapping[Path, int], default_line: int
+    validator: Validator, data: Any, lines: Mapping[Path, int], default_line: int
 ) -> list[tuple[int, str]]:
     """(line, message) for each schema violation, in file order."""
-    found: list[tuple[int, str]] = []
-    for error in validator.iter_errors(data):
-        for path, message in _messages(error):
-            found.append((line_of(lines, path, default_line), message))
-    return sorted(set(found))
+    try:
+        validator.is_valid(data)
+        return []
+    except fastjsonschema.JsonSchemaException as fast_error:
+        found = {
+            (line_of(lines, path, default_line), message)
+            for error in validator.detailed.iter_errors(data)
+            for path, message in _messages(error)
+        }
+        # Both validators implement the same schema; should they ever disagree, still refuse.
+        return sorted(found) or [(default_line, f"en-tête non conforme au schéma : {fast_error}")]

@@ -6,7 +6,9 @@ becomes a located problem instead of an exception.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,24 +35,29 @@ class RawPractice:
     text: str
 
 
-def read_text(file: Path, shown: str, root: Path) -> tuple[str | None, Problem | None]:
-    """The file's text with newlines normalised, or the problem that prevents reading it."""
+def read_text(file: Path, shown: str) -> tuple[str | None, Problem | None]:
+    """The file's text with newlines normalised, or the problem that prevents reading it.
+
+    The file is opened without following a symbolic link (O_NOFOLLOW): a link could point
+    anywhere outside the repository. Folders are walked without following links either.
+    """
 
     def problem(message: str) -> tuple[None, Problem]:
         return None, Problem(path=shown, line=1, message=message)
 
     try:
-        if file.is_symlink() or not file.resolve().is_relative_to(root.resolve()):
-            return problem("lien symbolique refusé : une fiche doit être un fichier du dépôt")
-        if not file.is_file():
-            return problem("ce n'est pas un fichier ordinaire")
-        if file.stat().st_size > MAX_BYTES:
-            size = file.stat().st_size // 1024
-            return problem(f"fichier trop volumineux ({size} Ko ; au plus {MAX_BYTES // 1000} Ko)")
-        with open(file, "rb", opener=_no_follow) as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
+        if exc.errno == errno.ELOOP or file.is_symlink():
+            return problem("lien symbolique refusé : une fiche doit être un fichier du dépôt")
         return problem(f"lecture impossible : {exc.strerror}")
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            return problem("ce n'est pas un fichier ordinaire")
+        if status.st_size > MAX_BYTES:
+            return problem(f"fichier trop volumineux ({status.st_size // 1024} Ko ; au plus {MAX_BYTES // 1000} Ko)")
+        raw = handle.read(MAX_BYTES + 1)
     if b"\x00" in raw:
         return problem("fichier binaire : une fiche est un texte UTF-8")
     try:
@@ -61,10 +68,6 @@ def read_text(file: Path, shown: str, root: Path) -> tuple[str | None, Problem |
             path=shown, line=line, message="le fichier n'est pas encodé en UTF-8 (réenregistrez-le en UTF-8)"
         )
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
-
-
-def _no_follow(path: str, flags: int) -> int:
-    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0))
 
 
 def split_practice(text: str, shown: str, slug: str) -> tuple[RawPractice | None, list[Problem]]:

@@ -8,7 +8,6 @@ and absurd nesting, then construct plain data with the safe constructor.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,15 +49,9 @@ def parse(text: str, first_line: int = 1) -> ParsedYaml:
             raise YamlProblem(f"YAML invalide : {exc}", first_line) from None
         if node is None:
             return ParsedYaml(None, {})
-        lines: dict[Path, int] = {}
-        _walk(node, (), lines, depth=0, seen=set(), offset=first_line)
-        try:
-            data = loader.construct_document(node)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = first_line + (mark.line if mark else 0)
-            raise YamlProblem(_yaml_error_message(exc), line) from None
-        return ParsedYaml(_plain(data), lines)
+        builder = _Builder(loader, first_line)
+        data = builder.build(node, (), 0)
+        return ParsedYaml(data, builder.lines)
     finally:
         loader.dispose()
 
@@ -70,63 +63,69 @@ def _yaml_error_message(exc: yaml.MarkedYAMLError) -> str:
     return f"YAML invalide : {problem}"
 
 
-def _walk(
-    node: yaml.Node, path: Path, lines: dict[Path, int], depth: int, seen: set[int], offset: int
-) -> None:
-    line = node.start_mark.line + offset
-    if depth > MAX_DEPTH:
-        raise YamlProblem(f"données trop imbriquées (plus de {MAX_DEPTH} niveaux)", line)
-    if id(node) in seen:
-        raise YamlProblem("les ancres et alias YAML (&, *) ne sont pas permis", line)
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        keys: dict[str, int] = {}
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class _Builder:
+    """Turns the node tree into plain data in one walk, recording the line of every key and item.
+
+    Strings (nearly every value) are taken as they are; other scalars go through PyYAML's safe
+    constructor, which refuses unknown tags such as !!python/object. Dates become ISO strings,
+    as the JSON Schema expects (format: date).
+    """
+
+    def __init__(self, loader: yaml.SafeLoader, offset: int) -> None:
+        self.loader = loader
+        self.offset = offset
+        self.lines: dict[Path, int] = {}
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
+        line = node.start_mark.line + self.offset
+        if depth > MAX_DEPTH:
+            raise YamlProblem(f"données trop imbriquées (plus de {MAX_DEPTH} niveaux)", line)
+        if id(node) in self.seen:
+            raise YamlProblem("les ancres et alias YAML (&, *) ne sont pas permis", line)
+        self.seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            return node.value if node.tag == _STR else self._scalar(node, line)
+        if node.tag not in (_MAP, _SEQ):
+            raise YamlProblem("étiquette YAML non autorisée (seules les valeurs simples sont permises)", line)
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                self.lines[(*path, index)] = item.start_mark.line + self.offset
+                if id(item) in self.seen:
+                    raise YamlProblem(
+                        "les ancres et alias YAML (&, *) ne sont pas permis", item.start_mark.line + self.offset
+                    )
+                items.append(self.build(item, (*path, index), depth + 1))
+            return items
+        mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if id(key_node) in seen or id(value_node) in seen:
-                raise YamlProblem(
-                    "les ancres et alias YAML (&, *) ne sont pas permis",
-                    key_node.start_mark.line + offset,
-                )
+            key_line = key_node.start_mark.line + self.offset
+            if id(key_node) in self.seen or id(value_node) in self.seen:
+                raise YamlProblem("les ancres et alias YAML (&, *) ne sont pas permis", key_line)
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem("une clé doit être un texte simple", key_node.start_mark.line + offset)
+                raise YamlProblem("une clé doit être un texte simple", key_line)
             key = key_node.value
-            key_line = key_node.start_mark.line + offset
             if key == "<<":
                 raise YamlProblem("la fusion de clés YAML (<<) n'est pas permise", key_line)
-            if key in keys:
+            if key in mapping:
                 raise YamlProblem(
-                    f"clé « {key} » en double (déjà ligne {keys[key]}) : "
+                    f"clé « {key} » en double (déjà ligne {self.lines[(*path, key)]}) : "
                     "YAML ne garderait que la dernière",
                     key_line,
                 )
-            keys[key] = key_line
-            lines[(*path, key)] = key_line
-            _walk(value_node, (*path, key), lines, depth + 1, seen, offset)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines[(*path, index)] = item.start_mark.line + offset
-            _walk(item, (*path, index), lines, depth + 1, seen, offset)
+            self.lines[(*path, key)] = key_line
+            mapping[key] = self.build(value_node, (*path, key), depth + 1)
+        return mapping
 
-
-
-def _plain(value: Any) -> Any:
-    """Dates become ISO strings, as the JSON Schema expects (format: date)."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
-
-
-def iter_strings(value: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
-    """Every string leaf of parsed data, with its path."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from iter_strings(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from iter_strings(item, (*path, index))
+    def _scalar(self, node: yaml.ScalarNode, line: int) -> Any:
+        try:
+            value = self.loader.construct_object(node)
+        except yaml.MarkedYAMLError as exc:
+            raise YamlProblem(_yaml_error_message(exc), line) from None
+        return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
