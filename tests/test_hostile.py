@@ -1,0 +1,143 @@
+"""Hostile input: no file may crash the checker, hang it, make it read outside the folder, or be changed.
+
+Each crafted file must yield a clear `path:line` problem instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import CORPUS
+from recueil.collection import load_collection
+from recueil.sourcefile import split_practice
+
+VALID = (CORPUS / "valid" / "alpha-proteger.md").read_text(encoding="utf-8")
+FRONT, BODY = VALID.split("\n---\n", 1)[0] + "\n", VALID.split("\n---\n", 1)[1]
+
+
+def _practice(front_extra: str = "", body: str = BODY) -> str:
+    return f"{FRONT}{front_extra}---\n{body}"
+
+
+def _check(folder: Path) -> dict[str, list[tuple[int, str]]]:
+    found: dict[str, list[tuple[int, str]]] = {}
+    for problem in load_collection(folder, root=folder).problems:
+        found.setdefault(problem.path, []).append((problem.line, problem.message))
+    return found
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*") if p.is_file() and not p.is_symlink()
+    }
+
+
+CRAFTED = {
+    "alias-bomb.md": _practice(
+        'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n'
+        "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+    ),
+    "cle-en-double.md": _practice('titre: "Un second titre pour la même fiche"\n'),
+    "python-object.md": _practice("brouillon: !!python/object/apply:os.system ['echo pwned']\n"),
+    "imbrication.md": _practice("exemples: " + "[" * 40 + "]" * 40 + "\n"),
+    "pas-une-fiche.md": "# Notes de réunion\n\nCe fichier n'est pas une fiche.\n",
+}
+
+
+@pytest.fixture()
+def hostile(tmp_path: Path) -> Path:
+    folder = tmp_path / "practices"
+    folder.mkdir()
+    (folder / "beta-accueillir.md").write_text(
+        (CORPUS / "valid" / "beta-accueillir.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    for name, text in CRAFTED.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "latin-1.md").write_bytes(_practice().replace("Épsilon", "").encode("latin-1", "replace"))
+    (folder / "binaire.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00" + os.urandom(256))
+    with open(folder / "enorme.md", "wb") as handle:  # 50 MB, sparse: cheap to create
+        handle.truncate(50 * 1024 * 1024)
+    (tmp_path / "secret.md").write_text(_practice(), encoding="utf-8")
+    (folder / "lien-exterieur.md").symlink_to(tmp_path / "secret.md")
+    (folder / "dossier-lie").symlink_to(tmp_path)
+    (folder / "Nom Avec Espaces É.md").write_text(_practice(), encoding="utf-8")
+    (folder / "sous-dossier").mkdir()
+    (folder / "sous-dossier" / "gamma-cooperer.md").write_text(_practice(), encoding="utf-8")
+    os.mkfifo(folder / "tube.md")
+    return folder
+
+
+def test_every_hostile_file_gets_a_located_problem(hostile: Path) -> None:
+    before = _snapshot(hostile.parent)
+    found = _check(hostile)
+    expect = {
+        "alias-bomb.md": "ancres et alias",
+        "cle-en-double.md": "clé « titre » en double",
+        "python-object.md": "étiquette YAML non autorisée",
+        "imbrication.md": "trop imbriquées",
+        "pas-une-fiche.md": "en-tête YAML absent",
+        "latin-1.md": "pas encodé en UTF-8",
+        "binaire.md": "fichier binaire",
+        "enorme.md": "trop volumineux",
+        "lien-exterieur.md": "lien symbolique refusé",
+        "dossier-lie": "lien symbolique refusé",
+        "Nom Avec Espaces É.md": "nom de fichier « Nom Avec Espaces É.md » invalide",
+        "sous-dossier/gamma-cooperer.md": "sous-dossier refusé",
+        "tube.md": "pas un fichier ordinaire",
+    }
+    for path, words in expect.items():
+        assert any(words in message for _, message in found.get(path, [])), (path, found.get(path))
+    assert "beta-accueillir.md" not in found
+    assert found["cle-en-double.md"] == [(
+        FRONT.count("\n") + 1, "clé « titre » en double (déjà ligne 2) : YAML ne garderait que la dernière"
+    )]
+    assert _snapshot(hostile.parent) == before
+
+
+def test_nothing_outside_the_folder_is_read(hostile: Path) -> None:
+    collection = load_collection(hostile, root=hostile)
+    assert all("secret" not in p.path for p in collection.practices)
+    assert {p.slug for p in collection.practices} == {"beta-accueillir"}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=600))
+def test_any_text_gives_problems_never_a_crash(text: str) -> None:
+    raw, problems = split_practice(text, "x.md", "x")
+    assert raw is not None or problems
+    assert all(p.line >= 1 for p in problems)
+
+
+_FIELD = st.sampled_from(["titre", "resume", "themes", "moments", "nature", "roles", "effort", "sources",
+                          "liens", "mots_cles", "publie_le", "revise_le", "brouillon", "exemples", "inconnu"])
+_VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30) | st.dates().map(str),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(_FIELD, _VALUE, max_size=8))
+def test_any_front_matter_gives_located_problems(tmp_path: Path, front: dict[str, object]) -> None:
+    import yaml
+
+    folder = tmp_path / "fm"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    text = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + BODY
+    (folder / "fiche-au-hasard.md").write_text(text, encoding="utf-8")
+    collection = load_collection(folder, root=folder)
+    line_count = text.count("\n") + 1
+    for problem in collection.problems:
+        assert problem.path == "fiche-au-hasard.md"
+        assert 1 <= problem.line <= line_count, problem
+    assert collection.practices == () or not collection.errors
