@@ -144,3 +144,13 @@ def test_broken_corpus_is_not_published(tmp_path: Path) -> None:
     assert not (build.site / "pratiques" / "cible-valide").exists()
     assert _fingerprint(ROOT / "docs") == docs_before
     assert _fingerprint(BROKEN) == corpus_before
+
+
+def test_an_edited_file_is_read_again_not_served_from_the_cache(tmp_path: Path) -> None:
+    shutil.copy(CORPUS / "valid" / "delta-soutenir.md", tmp_path / "delta-soutenir.md")
+    assert load_collection(tmp_path).practices[0].titre == "Delta : soutenir l'agent après l'agression"
+    file = tmp_path / "delta-soutenir.md"
+    file.write_text(file.read_text(encoding="utf-8").replace("Delta :", "Delta modifiée :"), encoding="utf-8")
+    stat = file.stat()
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert load_collection(tmp_path).practices[0].titre == "Delta modifiée : soutenir l'agent après l'agression"

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +55,6 @@ class _Report:
     def add(self, path: str, line: int, message: str, severity: Severity = "erreur") -> None:
         self.problems.append(Problem(path=path, line=line, message=message, severity=severity))
 
-    def has_error(self, path: str) -> bool:
-        return any(p.path == path and p.is_error for p in self.problems)
-
 
 def load_collection(
     practices_dir: Path,
@@ -74,28 +72,67 @@ def load_collection(
 
     practice_files, recommendations_file = _discover(practices_dir, root, report)
     raws: list[RawPractice] = []
+    practices: list[Practice] = []
     for file in practice_files:
-        shown = _shown(file, root)
-        text, problem = read_text(file, shown)
-        if problem:
-            report.problems.append(problem)
-            continue
-        assert text is not None
-        raw, problems = split_practice(text, shown, file.stem)
-        report.problems.extend(problems)
-        if raw:
-            raws.append(raw)
+        checked = _checked_file(file, _shown(file, root), today)
+        report.problems.extend(checked.problems)
+        if checked.raw:
+            raws.append(checked.raw)
+        if checked.practice:
+            practices.append(checked.practice)
 
     known_slugs = {file.stem for file in practice_files}
-    practices = [p for raw in raws if (p := _check_practice(raw, report, today)) is not None]
     _check_collection(raws, known_slugs, report)
     recommendations: list[Recommendation] = []
     if recommendations_file:
         recommendations = _load_recommendations(recommendations_file, root, practices_dir, practices, report)
 
-    valid = tuple(sorted((p for p in practices if not report.has_error(p.path)), key=lambda p: p.slug))
+    failed = {problem.path for problem in report.problems if problem.is_error}
+    valid = tuple(sorted((p for p in practices if p.path not in failed), key=lambda p: p.slug))
     ordered = tuple(sorted(set(report.problems), key=lambda p: (p.path, p.line, p.message)))
     return Collection(practices=valid, recommendations=tuple(recommendations), problems=ordered)
+
+
+@dataclass(frozen=True)
+class _CheckedFile:
+    raw: RawPractice | None
+    practice: Practice | None
+    problems: tuple[Problem, ...]
+
+
+# Under `mkdocs serve` every edit rebuilds the whole site: files that did not change since the
+# last load are not read, parsed and checked again. Keyed by what identifies a file's content.
+_cache: dict[tuple[str, str, int, int, dt.date], _CheckedFile] = {}
+
+
+def _checked_file(file: Path, shown: str, today: dt.date) -> _CheckedFile:
+    """The checks that depend on this file alone, from the cache when the file is unchanged."""
+    try:
+        status = file.lstat()
+        key: tuple[str, str, int, int, dt.date] | None = (
+            str(file), shown, status.st_mtime_ns, status.st_size, today
+        )
+    except OSError:
+        key = None
+    if key in _cache:
+        return _cache[key]
+    report = _Report()
+    raw: RawPractice | None = None
+    practice: Practice | None = None
+    text, problem = read_text(file, shown)
+    if problem:
+        report.problems.append(problem)
+    else:
+        assert text is not None
+        raw, problems = split_practice(text, shown, file.stem)
+        report.problems.extend(problems)
+        practice = _check_practice(raw, report, today) if raw else None
+    checked = _CheckedFile(raw, practice, tuple(report.problems))
+    if key is not None:
+        for stale in [k for k in _cache if k[0] == key[0]]:
+            del _cache[stale]
+        _cache[key] = checked
+    return checked
 
 
 def _shown(path: Path, root: Path) -> str:
