@@ -8,8 +8,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import yaml
+
 from recueil.collection import load_collection
+from recueil.index import build_index
 from recueil.model import Problem
+from recueil.plaintree import ExportError, export_tree
+from recueil.render import SiteOptions, render_pages
 
 PRACTICES_DIR = "practices"
 
@@ -60,6 +65,31 @@ def check(paths: Sequence[str]) -> int:
     return 1 if errors else 0
 
 
+def export(directory: str) -> int:
+    """Write the site as a plain Markdown tree (generated pages included) into `directory`."""
+    project = Path.cwd()
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    settings = config.get("extra", {}).get("recueil", {})
+    collection = load_collection(project / settings.get("pratiques", PRACTICES_DIR), root=project)
+    if collection.errors:
+        for problem in collection.problems:
+            print(problem)
+        print("Export impossible : corrigez d'abord les erreurs.", file=sys.stderr)
+        return 1
+    options = SiteOptions(
+        use_directory_urls=config.get("use_directory_urls", True), edit_url=settings.get("edition")
+    )
+    pages = render_pages(build_index(collection), options)
+    try:
+        count = export_tree(project, pages, Path(directory), config)
+    except ExportError as exc:
+        print(f"recueil export : {exc}", file=sys.stderr)
+        return 1
+    print(f"{count} fichiers écrits dans {directory} ; construisez-les avec : cd {directory} && mkdocs build",
+          file=sys.stderr)
+    return 0
+
+
 def _relative(path: Path, cwd: Path) -> str:
     try:
         return path.resolve().relative_to(cwd.resolve()).as_posix()
@@ -72,9 +102,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check_parser = commands.add_parser("check", help="vérifier les fiches (toutes par défaut)")
     check_parser.add_argument("paths", nargs="*", help="fichiers ou dossiers (par défaut : practices/)")
+    export_parser = commands.add_parser("export", help="écrire le site en arborescence Markdown ordinaire")
+    export_parser.add_argument("directory", help="dossier à créer (nouveau ou vide)")
     args = parser.parse_args(argv)
     if args.command == "check":
         return check(args.paths)
+    if args.command == "export":
+        return export(args.directory)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 
