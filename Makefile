@@ -6,7 +6,7 @@ export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install system-deps serve build check lint typecheck test clean
+.PHONY: help install system-deps serve build check lint typecheck test bench clean
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ typecheck: install ## Type-check the core with mypy (strict)
 
 test: install system-deps lint typecheck ## Everything: lint, types, the whole test suite
 	$(BIN)/pytest
+
+bench: install ## Benchmark 100 / 1,000 / 5,000 synthetic practices (prints Markdown tables, several minutes)
+	$(BIN)/python scripts/bench.py
 
 clean: ## Remove the built site and caches (keeps .venv)
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,186 @@
+"""Benchmark the build at several sizes and print Markdown tables; asserts nothing about time.
+
+    python scripts/bench.py [--sizes 100 1000 5000] [--runs 3]
+
+For each synthetic corpus: load + validate time, full `mkdocs build` with our hook, plain
+mkdocs-material building the very same pages exported without the hook, their ratio, site size,
+HTML size per practice page, search index and explorer data sizes, peak build memory. Then the
+rebuild time under `mkdocs serve` after editing one practice of the real collection. Each figure
+is the median of several runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from synthetic_corpus import generate  # noqa: E402
+
+from recueil.collection import load_collection  # noqa: E402
+from recueil.index import build_index  # noqa: E402
+from recueil.plaintree import export_tree  # noqa: E402
+from recueil.render import SiteOptions, render_pages  # noqa: E402
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+EXPLORER_DATA = ("pratiques/donnees-filtre.json",)  # the explorer's filter data, when present
+
+
+def run_measured(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(seconds, peak resident memory in MB) of a child process; fails loudly if it fails."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read().decode() if process.stderr else ''}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def median(measure: Callable[[], float], runs: int) -> float:
+    return statistics.median(measure() for _ in range(runs))
+
+
+def project_config(practices: Path) -> dict[str, object]:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(ROOT / "docs")
+    config["hooks"] = [str(ROOT / hook) for hook in config["hooks"]]
+    config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
+    config.pop("watch", None)
+    config["extra"]["recueil"]["pratiques"] = str(practices)
+    return config
+
+
+def load_time(practices: Path) -> float:
+    # A fresh interpreter each time: the in-process cache must not help.
+    code = ("import time,sys; from pathlib import Path; from recueil.collection import load_collection;"
+            "t=time.perf_counter(); c=load_collection(Path(sys.argv[1])); print(time.perf_counter()-t);"
+            "sys.exit(1 if c.errors else 0)")
+    result = subprocess.run([sys.executable, "-c", code, str(practices)], capture_output=True, text=True, check=True)
+    return float(result.stdout)
+
+
+def folder_size(folder: Path, pattern: str = "*") -> int:
+    return sum(p.stat().st_size for p in folder.rglob(pattern) if p.is_file())
+
+
+def bench_size(count: int, runs: int, work: Path) -> dict[str, float]:
+    practices = work / f"corpus-{count}"
+    generate(practices, count)
+    figures: dict[str, float] = {"practices": count}
+    figures["load"] = median(lambda: load_time(practices), runs)
+
+    config_file = work / f"mkdocs-{count}.yml"
+    config_file.write_text(yaml.safe_dump(project_config(practices), allow_unicode=True), encoding="utf-8")
+    site = work / f"site-{count}"
+    builds = [run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file), "-d", str(site)],
+                           ROOT) for _ in range(runs)]
+    figures["build"] = statistics.median(b[0] for b in builds)
+    figures["memory"] = max(b[1] for b in builds)
+
+    plain = work / f"plain-{count}"
+    collection = load_collection(practices)
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    export_tree(ROOT, render_pages(build_index(collection), SiteOptions()), plain, config)
+    figures["plain"] = median(lambda: run_measured([sys.executable, "-m", "mkdocs", "build", "-q"], plain)[0], runs)
+    figures["ratio"] = figures["build"] / figures["plain"]
+
+    pages = list((site / "pratiques").glob("*/index.html"))
+    figures["site_mb"] = folder_size(site) / 1e6
+    figures["page_kb"] = statistics.mean(p.stat().st_size for p in pages) / 1e3
+    figures["search_mb"] = (site / "search" / "search_index.json").stat().st_size / 1e6
+    data = [site / name for name in EXPLORER_DATA if (site / name).exists()]
+    figures["explorer_kb"] = sum(p.stat().st_size for p in data) / 1e3 if data else float("nan")
+    return figures
+
+
+def serve_rebuild(runs: int, work: Path) -> float:
+    """Seconds MkDocs reports for rebuilding the real site after one practice is edited.
+
+    The real collection is copied first: the benchmark never touches a contributor's file.
+    """
+    practices = work / "serve-practices"
+    shutil.copytree(ROOT / "practices", practices)
+    config = project_config(practices)
+    config["watch"] = [str(practices)]
+    config_file = work / "mkdocs-serve.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-f", str(config_file), "-a", "127.0.0.1:8765"],
+        cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stderr is not None
+    practice = practices / "piloter-la-protection-fonctionnelle.md"
+    timings: list[float] = []
+    try:
+        for line in process.stderr:
+            if "Serving on" in line:
+                break
+        for run in range(runs):
+            with practice.open("a", encoding="utf-8") as handle:
+                handle.write(f"\nModification de mesure n° {run}.\n")
+            for line in process.stderr:
+                if "Documentation built in" in line:
+                    timings.append(float(line.split("built in")[1].split()[0]))
+                    break
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return statistics.median(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="recueil-bench-") as temporary:
+        for count in args.sizes:
+            print(f"… {count} practices", file=sys.stderr)
+            rows.append(bench_size(count, args.runs, Path(temporary)))
+        rebuild = serve_rebuild(args.runs, Path(temporary))
+
+    print("| practices | load + validate | build (hook) | plain build | ratio | peak memory | site | "
+          "HTML per practice page | search index | explorer data |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['practices']:,.0f} | {r['load']:.2f} s | {r['build']:.1f} s | {r['plain']:.1f} s | "
+              f"{r['ratio']:.2f} | {r['memory']:.0f} MB | {r['site_mb']:.1f} MB | {r['page_kb']:.1f} KB | "
+              f"{r['search_mb']:.2f} MB | {r['explorer_kb']:.0f} KB |")
+    print()
+    print(f"Rebuild under `mkdocs serve` after editing one practice of the real collection: {rebuild:.2f} s "
+          f"(median of {args.runs}).")
+    by_size = {int(r["practices"]): r for r in rows}
+    goals = []
+    if 5000 in by_size:
+        goals.append(("validation of 5,000 practices", "≤ 1 s", f"{by_size[5000]['load']:.2f} s",
+                      by_size[5000]["load"] <= 1))
+        goals.append(("build memory at 5,000", "≤ 1 GB", f"{by_size[5000]['memory']:.0f} MB",
+                      by_size[5000]["memory"] <= 1024))
+    if 1000 in by_size:
+        overhead = by_size[1000]["ratio"] - 1
+        goals.append(("hook overhead at 1,000", "≤ 10 %", f"{overhead:+.0%}", overhead <= 0.10))
+    goals.append(("HTML per practice page", "≤ 40 KB", f"{max(r['page_kb'] for r in rows):.1f} KB",
+                  max(r["page_kb"] for r in rows) <= 40))
+    goals.append(("rebuild after one edit (real collection)", "≤ 2 s", f"{rebuild:.2f} s", rebuild <= 2))
+    print()
+    print("| goal | target | measured | met |")
+    print("|---|---|---|---|")
+    for name, target, measured, met in goals:
+        print(f"| {name} | {target} | {measured} | {'yes' if met else 'NO'} |")
+
+
+if __name__ == "__main__":
+    main()
