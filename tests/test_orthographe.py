@@ -189,4 +189,4 @@ def test_the_spell_check_catches_a_misspelling(tmp_path: Path) -> None:
 
 def test_word_list_is_sorted_and_unique() -> None:
     words = [w for w in WORD_LIST.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#")]
-    assert words == sorted(set(words), key=str.casefold)
+    assert words == sorted(set(words), key=lambda word: (word.casefold(), word))
