@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from recueil import body, safety, yamlparse
-from recueil.model import Collection, Example, Practice, Problem, Recommendation, Severity, Source
+from recueil.figures import FIGURES_FILE, load_figures
+from recueil.model import Chart, Collection, Example, Practice, Problem, Recommendation, Severity, Source
 from recueil.schema_check import make_validator, schema_errors, suggestion
 from recueil.sourcefile import RawPractice, read_text, split_practice
 from recueil.vocabulary import practice_schema, recommendations_schema
@@ -70,7 +71,7 @@ def load_collection(
         report.add(_shown(practices_dir, root), 1, "dossier des fiches introuvable")
         return Collection(practices=(), recommendations=(), problems=tuple(report.problems))
 
-    practice_files, recommendations_file = _discover(practices_dir, root, report)
+    practice_files, recommendations_file, figures_file = _discover(practices_dir, root, report)
     raws: list[RawPractice] = []
     practices: list[Practice] = []
     for file in practice_files:
@@ -86,11 +87,15 @@ def load_collection(
     recommendations: list[Recommendation] = []
     if recommendations_file:
         recommendations = _load_recommendations(recommendations_file, root, practices_dir, practices, report)
+    charts: tuple[Chart, ...] = ()
+    if figures_file:
+        charts, figure_problems = load_figures(figures_file, _shown(figures_file, root), practices_dir)
+        report.problems.extend(figure_problems)
 
     failed = {problem.path for problem in report.problems if problem.is_error}
     valid = tuple(sorted((p for p in practices if p.path not in failed), key=lambda p: p.slug))
     ordered = tuple(sorted(set(report.problems), key=lambda p: (p.path, p.line, p.message)))
-    return Collection(practices=valid, recommendations=tuple(recommendations), problems=ordered)
+    return Collection(practices=valid, recommendations=tuple(recommendations), problems=ordered, charts=charts)
 
 
 @dataclass(frozen=True)
@@ -142,9 +147,10 @@ def _shown(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _discover(directory: Path, root: Path, report: _Report) -> tuple[list[Path], Path | None]:
+def _discover(directory: Path, root: Path, report: _Report) -> tuple[list[Path], Path | None, Path | None]:
     practice_files: list[Path] = []
     recommendations: Path | None = None
+    figures: Path | None = None
     for current, dirs, files in os.walk(directory, followlinks=False):
         here = Path(current)
         for name in sorted(dirs):
@@ -158,16 +164,18 @@ def _discover(directory: Path, root: Path, report: _Report) -> tuple[list[Path],
                 continue
             if here == directory and name == RECOMMENDATIONS_FILE:
                 recommendations = path
+            elif here == directory and name == FIGURES_FILE:
+                figures = path
             elif not name.endswith(".md"):
                 report.add(shown, 1, (
-                    "fichier inattendu : ce dossier ne contient que des fiches « .md » "
-                    f"et {RECOMMENDATIONS_FILE}"
+                    "fichier inattendu : ce dossier ne contient que des fiches « .md », "
+                    f"{RECOMMENDATIONS_FILE} et {FIGURES_FILE}"
                 ))
             else:
                 if here != directory:
                     report.add(shown, 1, "sous-dossier refusé : placez la fiche directement dans le dossier des fiches")
                 practice_files.append(path)
-    return sorted(practice_files), recommendations
+    return sorted(practice_files), recommendations, figures
 
 
 _PRACTICE_VALIDATOR = make_validator(practice_schema())

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from recueil.collection import slugify, title_key
-from recueil.model import Collection, Practice, Recommendation
+from recueil.model import Chart, Collection, Practice, Recommendation
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,6 +31,7 @@ class Index:
     citing: dict[str, tuple[Recommendation, ...]]  # recommendations that cite a practice
     keywords: tuple[Keyword, ...]
     keyword_slugs: dict[str, str]  # keyword label → page slug
+    charts: tuple[Chart, ...] = ()  # the « état des lieux » figures
 
     def having(self, field: str, value: str) -> tuple[Practice, ...]:
         """Published practices whose list field `field` (themes, moments, roles…) holds `value`."""
@@ -77,6 +78,7 @@ def build_index(collection: Collection) -> Index:
         citing={slug: tuple(recs) for slug, recs in citing.items()},
         keywords=_keywords(published),
         keyword_slugs={label: slugify(label) for p in published for label in p.mots_cles},
+        charts=collection.charts,
     )
 
 

@@ -85,13 +85,39 @@ class Recommendation:
     pratiques: tuple[str, ...]
 
 
+ChartKind = Literal["barres", "avant-apres", "reperes"]  # reperes: key figures, listed, not drawn
+
+
+@dataclass(frozen=True, kw_only=True)
+class Figure:
+    """One public figure of the « état des lieux », with the source a reader can check."""
+
+    libelle: str
+    valeur: float
+    unite: str  # "%" or what is counted, e.g. "signalements"
+    annee: int  # the year measured, not the year of publication
+    source: Source
+
+
+@dataclass(frozen=True, kw_only=True)
+class Chart:
+    """A group of comparable figures drawn as one chart."""
+
+    id: str
+    titre: str
+    description: str
+    type: ChartKind
+    chiffres: tuple[Figure, ...]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Collection:
-    """Every practice read (drafts included), the recommendations, and every problem found."""
+    """Every practice read (drafts included), the recommendations, the figures, and every problem found."""
 
     practices: tuple[Practice, ...]
     recommendations: tuple[Recommendation, ...]
     problems: tuple[Problem, ...]
+    charts: tuple[Chart, ...] = ()
 
     @property
     def published(self) -> tuple[Practice, ...]:

@@ -17,6 +17,7 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from recueil import charts
 from recueil.index import Index
 from recueil.model import Practice
 from recueil.vocabulary import VOCABULARY_FIELDS, vocabularies
@@ -75,6 +76,8 @@ def _environment() -> Environment:
     env.filters["label"] = lambda term_id, field: vocab[field].label(term_id)
     env.filters["french_date"] = french_date
     env.tests["contains"] = lambda collection, item: item in collection
+    env.globals["svg"] = charts.svg
+    env.filters["with_unit"] = charts.with_unit
     return env
 
 
@@ -135,6 +138,8 @@ def render_pages(index: Index, options: SiteOptions | None = None) -> dict[str, 
     renderer.render("index-a-z.md", "index-a-z.md.j2", "Index de A à Z")
     renderer.render("pratiques/index.md", "pratiques.md.j2", "Toutes les pratiques")
     renderer.render("recommandations.md", "recommandations.md.j2", "Synthèse des recommandations")
+    renderer.render("etat-des-lieux.md", "etat-des-lieux.md.j2", "État des lieux",
+                    "Les chiffres publics sur les violences envers les agents publics, leurs sources et leurs limites.")
     renderer.render("index.md", "accueil.md.j2", "Accueil",
                     latest=index.latest(options.latest_count))
     return renderer.pages

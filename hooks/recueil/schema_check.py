@@ -17,6 +17,7 @@ _TYPE_NAMES = {
     "array": "une liste",
     "object": "un ensemble de clés",
     "integer": "un nombre entier",
+    "number": "un nombre",
     "boolean": "true ou false",
 }
 
