@@ -89,7 +89,7 @@ def load_collection(
         recommendations = _load_recommendations(recommendations_file, root, practices_dir, practices, report)
     charts: tuple[Chart, ...] = ()
     if figures_file:
-        charts, figure_problems = load_figures(figures_file, _shown(figures_file, root), practices_dir)
+        charts, figure_problems = load_figures(figures_file, _shown(figures_file, root))
         report.problems.extend(figure_problems)
 
     failed = {problem.path for problem in report.problems if problem.is_error}

@@ -31,14 +31,14 @@ def figures_schema() -> dict[str, Any]:
     return schema
 
 
-def load_figures(file: Path, shown: str, practices_dir: Path) -> tuple[tuple[Chart, ...], list[Problem]]:
+def load_figures(file: Path, shown: str) -> tuple[tuple[Chart, ...], list[Problem]]:
     """The charts of `file` (none if it has any error) and every problem found, located by line."""
     problems: list[Problem] = []
 
     def add(line: int, message: str) -> None:
         problems.append(Problem(path=shown, line=line, message=message))
 
-    text, problem = read_text(file, shown, practices_dir)
+    text, problem = read_text(file, shown)
     if problem:
         return (), [problem]
     assert text is not None
