@@ -1,0 +1,25 @@
+"""The « À compléter : … » marker that `recueil new` leaves where the contributor must write.
+
+One definition for the writer (scaffold) and the checker, so an untouched placeholder is
+always reported as an error with its line and never reaches the published site.
+"""
+
+from __future__ import annotations
+
+import re
+
+MARKER = "À compléter :"
+# Also catches the marker typed without its accent or in capitals.
+_FOUND = re.compile(r"[àa]\s+compl[ée]ter\s*:", re.IGNORECASE)
+
+
+def placeholder(hint: str) -> str:
+    """« À compléter : <hint> », the text a contributor replaces."""
+    return f"« {MARKER} {hint} »"
+
+
+def untouched(line: str) -> str | None:
+    """Why this line still holds a placeholder, or None."""
+    if _FOUND.search(line):
+        return "texte « À compléter » laissé tel quel : remplacez-le par le contenu de la fiche"
+    return None
