@@ -19,6 +19,7 @@ from recueil.collection import load_collection
 from recueil.index import build_index
 from recueil.model import Practice
 from recueil.render import SiteOptions, practice_uri, render_pages
+from recueil.webform import contribution_files
 
 log = get_plugin_logger("recueil")
 
@@ -30,10 +31,16 @@ def _settings(config: MkDocsConfig) -> dict[str, Any]:
     return settings
 
 
+def _repository_path(path: Path, root: Path) -> str:
+    # The form names the file as the repository knows it; a folder outside it keeps its name only.
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     settings = _settings(config)
     root = Path(config.config_file_path).parent
-    collection = load_collection(root / settings.get("pratiques", "practices"), root=root)
+    practices_dir = root / settings.get("pratiques", "practices")
+    collection = load_collection(practices_dir, root=root)
     for warning in collection.warnings:
         log.warning(str(warning))
     if collection.errors:
@@ -48,8 +55,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         use_directory_urls=config.use_directory_urls,
         edit_url=settings.get("edition"),
     )
+    pages = render_pages(index, options)
+    pages.update(contribution_files(new_file_url=settings.get("nouvelle_fiche"),
+                                    practices_dir=_repository_path(practices_dir, root),
+                                    use_directory_urls=config.use_directory_urls))
     collisions = []
-    for uri, content in render_pages(index, options).items():
+    for uri, content in pages.items():
         if files.get_file_from_path(uri) is not None:
             collisions.append(uri)
             continue
