@@ -201,3 +201,12 @@ def test_report_on_the_real_collection_runs() -> None:
     assert result.returncode == 0, result.stderr
     published = load_collection(ROOT / "practices", root=ROOT).published
     assert _table(result.stdout)["Total"][-1] == len(published)
+
+
+def test_the_example_in_contributing_passes_check(tmp_path: Path) -> None:
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    example = guide.split("```markdown\n", 1)[1].split("\n```", 1)[0] + "\n"
+    (tmp_path / "suivre-un-barometre-de-satisfaction-des-services-publics.md").write_text(example, encoding="utf-8")
+    result = recueil("check", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert " erreur : " not in result.stdout
