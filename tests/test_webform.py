@@ -214,3 +214,14 @@ def test_browser_slug_matches_the_python_slug(form: Any) -> None:
               "Élaborer " + "un très long titre de fiche " * 5, "   ", "fiﬁ ligature"]
     for title in titles:
         assert form.evaluate("title => window.recueilSlugify(title)", title) == slugify(title), title
+
+
+@pytest.mark.browser
+def test_copy_puts_the_file_on_the_clipboard(form: Any) -> None:
+    form.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    form.click("#rc-copier")
+    assert form.evaluate("navigator.clipboard.readText()") != form.input_value("#rc-fichier")  # refused: invalid
+    _fill_valid(form)
+    form.click("#rc-copier")
+    form.wait_for_function("document.getElementById('rc-etat').textContent.startsWith('Contenu copié')")
+    assert form.evaluate("navigator.clipboard.readText()") == form.input_value("#rc-fichier")
