@@ -225,3 +225,16 @@ def test_copy_puts_the_file_on_the_clipboard(form: Any) -> None:
     form.click("#rc-copier")
     form.wait_for_function("document.getElementById('rc-etat').textContent.startsWith('Contenu copié')")
     assert form.evaluate("navigator.clipboard.readText()") == form.input_value("#rc-fichier")
+
+
+@pytest.mark.browser
+def test_personal_data_is_refused_with_the_checker_rules(form: Any) -> None:
+    _fill_valid(form)
+    form.fill("#champ-section-0", "Écrire à prenom.nom@ville-exemple.fr ou au 06 12 34 56 78.")
+    form.locator("#champ-section-0").blur()
+    assert "prenom.nom@ville-exemple.fr" in form.text_content("#erreur-section-0")
+    assert form.get_attribute("#champ-section-0", "aria-invalid") == "true"
+    form.fill("#champ-section-0", "Appeler le 06 12 34 56 78.")
+    assert "portable" in form.text_content("#erreur-section-0")
+    form.fill("#champ-section-0", "Écrire à contact@ville-exemple.fr ou appeler le 01 23 45 67 89.")
+    assert form.locator("#erreur-section-0").is_hidden()

@@ -169,6 +169,22 @@
     return null;
   }
 
+  /* The checker's personal-data rules (recueil.safety), received with the page. */
+  var patterns = config.donneesPersonnelles;
+  function personalData(text) {
+    var emails = text.match(new RegExp(patterns.email, "g")) || [];
+    var generic = new RegExp(patterns.generic_mailbox, "i");
+    var named = emails.filter(function (address) { return !generic.test(address.split("@")[0]); });
+    if (named.length) {
+      return "Adresse électronique nominative « " + named[0] + " » : donnée personnelle interdite ; " +
+        "indiquez un contact générique de l'institution (contact@…, accueil@…).";
+    }
+    if (new RegExp(patterns.mobile).test(text)) {
+      return "Numéro de téléphone portable : donnée personnelle interdite ; indiquez un numéro d'accueil.";
+    }
+    return null;
+  }
+
   function collectErrors(data, body) {
     var errors = {};
     if (validate && !validate(data)) {
@@ -186,7 +202,9 @@
     });
     form.querySelectorAll("input[type=text], input[type=url], textarea").forEach(function (node) {
       var key = node.id.replace(/^champ-/, "");
-      if (node.value.indexOf(config.marqueur) >= 0) errors[key] = "Remplacez le texte « " + config.marqueur + " … ».";
+      var personal = personalData(node.value);
+      if (personal) errors[key] = personal;
+      else if (node.value.indexOf(config.marqueur) >= 0) errors[key] = "Remplacez le texte « " + config.marqueur + " … ».";
     });
     return errors;
   }

@@ -28,6 +28,11 @@ _GENERIC_MAILBOX = re.compile(
 )
 _MOBILE = re.compile(r"(?<![\d])(?:(?:\+|00)33[\s.-]?|0)[67](?:[\s.-]?\d{2}){4}(?![\d])")
 
+# The same personal-data rules for the contribution form's script (the patterns are valid JavaScript too;
+# the generic mailbox one is matched without regard to case).
+PERSONAL_DATA_PATTERNS = {"email": _EMAIL.pattern, "generic_mailbox": _GENERIC_MAILBOX.pattern,
+                          "mobile": _MOBILE.pattern}
+
 
 def unsafe_markup(line: str) -> str | None:
     """Why this line could run code in a browser, or None."""

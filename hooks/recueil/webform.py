@@ -13,6 +13,7 @@ from typing import Any
 from recueil import body
 from recueil.placeholder import MARKER
 from recueil.render import _ENV, page_url
+from recueil.safety import PERSONAL_DATA_PATTERNS
 from recueil.scaffold import SECTION_HINTS
 from recueil.vocabulary import VOCABULARY_FIELDS, practice_schema, vocabularies
 
@@ -55,6 +56,7 @@ def form_page(*, new_file_url: str | None, practices_dir: str, use_directory_url
         "uniques": [c["key"] for c in choices if c["single"]],
         "sections": [{"titre": title, "obligatoire": required_section} for title, required_section in body.SECTIONS],
         "marqueur": MARKER,
+        "donneesPersonnelles": PERSONAL_DATA_PATTERNS,
     }
     return _ENV.get_template("proposer.md.j2").render(
         properties=properties,
