@@ -6,7 +6,7 @@ export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install system-deps serve build check lint typecheck test bench clean
+.PHONY: help install npm vendor system-deps serve build check lint typecheck test bench clean
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -19,6 +19,15 @@ $(BIN)/.installed: pyproject.toml
 	@touch $@
 
 install: $(BIN)/.installed ## Create .venv and install the project with its test tools
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+npm: node_modules/.installed ## Install the npm packages (browser libraries the site serves)
+
+vendor: npm ## Copy the browser libraries into docs/assets/vendor/ (committed: the site builds without npm)
+	cp node_modules/ajv-dist/dist/ajv2020.min.js docs/assets/vendor/ajv2020.min.js
 
 system-deps: ## Install the Debian packages the tests need (as root), or say which are missing
 	@scripts/system-deps.sh
@@ -38,7 +47,7 @@ lint: install ## Lint the code with ruff
 typecheck: install ## Type-check the core with mypy (strict)
 	$(BIN)/mypy
 
-test: install system-deps lint typecheck ## Everything: lint, types, the whole test suite
+test: install npm system-deps lint typecheck ## Everything: lint, types, the whole test suite
 	$(BIN)/pytest
 
 bench: install ## Benchmark 100 / 1,000 / 5,000 synthetic practices (prints Markdown tables, several minutes)

@@ -18,7 +18,8 @@ from mkdocs.structure.pages import Page
 from recueil.collection import load_collection
 from recueil.index import build_index
 from recueil.model import Practice
-from recueil.render import SiteOptions, practice_uri, render_pages
+from recueil.render import practice_uri
+from recueil.site import generated_files
 
 log = get_plugin_logger("recueil")
 
@@ -33,7 +34,8 @@ def _settings(config: MkDocsConfig) -> dict[str, Any]:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     settings = _settings(config)
     root = Path(config.config_file_path).parent
-    collection = load_collection(root / settings.get("pratiques", "practices"), root=root)
+    practices_dir = root / settings.get("pratiques", "practices")
+    collection = load_collection(practices_dir, root=root)
     for warning in collection.warnings:
         log.warning(str(warning))
     if collection.errors:
@@ -44,12 +46,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             "Corrigez-les (liste ci-dessus) ou lancez « recueil check »."
         )
     index = build_index(collection)
-    options = SiteOptions(
-        use_directory_urls=config.use_directory_urls,
-        edit_url=settings.get("edition"),
-    )
+    pages = generated_files(index, settings, root=root, use_directory_urls=config.use_directory_urls)
     collisions = []
-    for uri, content in render_pages(index, options).items():
+    for uri, content in pages.items():
         if files.get_file_from_path(uri) is not None:
             collisions.append(uri)
             continue

@@ -116,14 +116,16 @@ def unknown_words(lines: list[ProseLine]) -> list[str]:
 
 
 _JINJA = re.compile(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+# What is left of markup once Jinja is blanked: attributes written outside a tag (macros), YAML keys.
+_MARKUP_LEFTOVERS = re.compile(r'[\w-]+="[^"]*"|^[a-z_]+:(?=\s)')
 
 
 def template_lines(path: Path) -> list[ProseLine]:
     """The French text of a page template, Jinja tags and comments blanked out (line numbers kept)."""
     text = _JINJA.sub(lambda match: "\n" * match.group(0).count("\n"), path.read_text(encoding="utf-8"))
     shown = path.relative_to(ROOT).as_posix()
-    return [ProseLine(shown, index + 1, _clean(line)) for index, line in enumerate(text.splitlines())
-            if _clean(line).strip()]
+    lines = [_clean(_MARKUP_LEFTOVERS.sub(" ", line)) for line in text.splitlines()]
+    return [ProseLine(shown, index + 1, line) for index, line in enumerate(lines) if line.strip()]
 
 
 def figures_lines(path: Path) -> list[ProseLine]:

@@ -1,20 +1,24 @@
-"""The `recueil` command: `recueil check [PATHS]` prints every problem as `path:line: message`."""
+"""The `recueil` command: `check` prints every problem as `path:line: message`; `new`, `from-issue`
+and `report` help contributors and maintainers. Only input/output here; the logic is in the core."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import yaml
 
+from recueil import issueform, report, scaffold
 from recueil.collection import load_collection
 from recueil.index import build_index
 from recueil.model import Problem
 from recueil.plaintree import ExportError, export_tree
-from recueil.render import SiteOptions, render_pages
+from recueil.site import generated_files
+from recueil.vocabulary import vocabularies
 
 PRACTICES_DIR = "practices"
 
@@ -76,10 +80,8 @@ def export(directory: str) -> int:
             print(problem)
         print("Export impossible : corrigez d'abord les erreurs.", file=sys.stderr)
         return 1
-    options = SiteOptions(
-        use_directory_urls=config.get("use_directory_urls", True), edit_url=settings.get("edition")
-    )
-    pages = render_pages(build_index(collection), options)
+    pages = generated_files(build_index(collection), settings, root=project,
+                            use_directory_urls=config.get("use_directory_urls", True))
     try:
         count = export_tree(project, pages, Path(directory), config)
     except ExportError as exc:
@@ -97,6 +99,86 @@ def _relative(path: Path, cwd: Path) -> str:
         return path.as_posix()
 
 
+NEW_FIELDS = ("themes", "moments", "nature", "roles", "effort")
+SINGLE_CHOICE = ("nature", "effort")
+
+
+def _ask_choices(field: str, ask: Callable[[str], str]) -> tuple[str, ...]:
+    """Ask for one or several ids of a vocabulary, by number or by id, until the answer is valid."""
+    vocabulary = vocabularies()[field]
+    single = field in SINGLE_CHOICE
+    print(f"\n{vocabulary.libelle} ({'un choix' if single else 'un ou plusieurs choix, séparés par des virgules'}) :")
+    for number, term in enumerate(vocabulary.terms, start=1):
+        print(f"  {number}. {term.libelle} ({term.id}) : {term.description}")
+    while True:
+        answer = [part.strip() for part in ask("> ").split(",") if part.strip()]
+        chosen = tuple(
+            vocabulary.terms[int(part) - 1].id if part.isdigit() and 0 < int(part) <= len(vocabulary.terms) else part
+            for part in answer
+        )
+        if chosen and all(choice in vocabulary.ids for choice in chosen) and not (single and len(chosen) > 1):
+            return chosen
+        print("Réponse non reconnue : indiquez les numéros ou les identifiants de la liste.")
+
+
+def _split(value: str | None) -> tuple[str, ...] | None:
+    return None if value is None else tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def new(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
+    answers = {field: _split(getattr(args, field)) for field in NEW_FIELDS}
+    title = args.titre
+    try:
+        while not title or not title.strip():
+            title = ask("Titre de la fiche (une phrase d'action, 10 à 120 caractères) : ")
+        for field in NEW_FIELDS:
+            if answers[field] is None:
+                answers[field] = _ask_choices(field, ask)
+    except EOFError:
+        print("\nCréation annulée : réponses incomplètes.", file=sys.stderr)
+        return 2
+    choices = {field: value or () for field, value in answers.items()}
+    practice = scaffold.NewPractice(
+        titre=title.strip(),
+        themes=choices["themes"], moments=choices["moments"], roles=choices["roles"],
+        nature=",".join(choices["nature"]), effort=",".join(choices["effort"]),
+    )
+    directory = Path(args.dossier)
+    try:
+        path = scaffold.write_practice(directory, practice)
+    except scaffold.ScaffoldError as exc:
+        print(f"Fiche non créée :\n{exc}", file=sys.stderr)
+        return 1
+    except FileExistsError:
+        print(f"Fiche non créée : {directory / (practice.slug + '.md')} existe déjà (rien n'a été modifié). "
+              "Choisissez un autre titre ou complétez la fiche existante.", file=sys.stderr)
+        return 1
+    shown = _relative(path, Path.cwd())
+    print(f"Fiche créée : {shown}\n\nÉtapes suivantes :\n"
+          f"  1. Ouvrez {shown} et remplacez chaque « À compléter : … » (résumé, sources, sections).\n"
+          f"  2. Vérifiez la fiche : recueil check {shown}\n"
+          "  3. Proposez-la en demande de fusion (pull request) : voir CONTRIBUTING.md.")
+    return 0
+
+
+def from_issue(args: argparse.Namespace) -> int:
+    text = sys.stdin.read() if args.fichier == "-" else Path(args.fichier).read_text(encoding="utf-8")
+    try:
+        practice = issueform.practice_from_issue(text)
+        if args.sortie == "-":
+            sys.stdout.write(scaffold.practice_text(practice, dt.date.today()))
+            return 0
+        path = scaffold.write_practice(Path(args.dossier), practice)
+    except (issueform.IssueFormError, scaffold.ScaffoldError) as exc:
+        print(f"Fiche non créée :\n{exc}", file=sys.stderr)
+        return 1
+    except FileExistsError:
+        print(f"Fiche non créée : {Path(args.dossier) / (practice.slug + '.md')} existe déjà.", file=sys.stderr)
+        return 1
+    print(f"Fiche créée : {_relative(path, Path.cwd())} ; vérifiez-la avec « recueil check ».")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="recueil", description="Outils du Recueil de bonnes pratiques.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -104,11 +186,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     check_parser.add_argument("paths", nargs="*", help="fichiers ou dossiers (par défaut : practices/)")
     export_parser = commands.add_parser("export", help="écrire le site en arborescence Markdown ordinaire")
     export_parser.add_argument("directory", help="dossier à créer (nouveau ou vide)")
+
+    new_parser = commands.add_parser("new", help="créer une fiche à compléter (questions, ou options)")
+    new_parser.add_argument("--titre", help="titre de la fiche (une phrase d'action)")
+    for field in NEW_FIELDS:
+        several = "" if field in SINGLE_CHOICE else ", séparés par des virgules"
+        new_parser.add_argument(f"--{field}", help=f"identifiant(s){several} ; demandé(s) si absent(s)")
+    new_parser.add_argument("--dossier", default=PRACTICES_DIR, help="dossier des fiches (par défaut : practices)")
+
+    issue_parser = commands.add_parser("from-issue", help="transformer un ticket « Proposer une pratique » en fiche")
+    issue_parser.add_argument("fichier", help="le texte du ticket (Markdown), « - » pour l'entrée standard")
+    issue_parser.add_argument("--dossier", default=PRACTICES_DIR, help="dossier des fiches (par défaut : practices)")
+    issue_parser.add_argument("--sortie", help="« - » : afficher la fiche au lieu de l'écrire")
+
+    commands.add_parser("issue-form", help=f"afficher le formulaire de ticket généré ({issueform.FORM_PATH})")
+
+    report_parser = commands.add_parser("report", help="synthèse pour les mainteneurs, en Markdown")
+    report_parser.add_argument("dossier", nargs="?", default=PRACTICES_DIR, help="dossier des fiches")
+    report_parser.add_argument("--date", type=dt.date.fromisoformat, help="date du jour (AAAA-MM-JJ)")
     args = parser.parse_args(argv)
     if args.command == "check":
         return check(args.paths)
     if args.command == "export":
         return export(args.directory)
+    if args.command == "new":
+        return new(args)
+    if args.command == "from-issue":
+        return from_issue(args)
+    if args.command == "issue-form":
+        sys.stdout.write(issueform.issue_form_yaml())
+        return 0
+    if args.command == "report":
+        today = args.date or dt.date.today()
+        collection = load_collection(Path(args.dossier), root=Path.cwd(), today=today)
+        sys.stdout.write(report.maintainer_report(collection, today))
+        return 0
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

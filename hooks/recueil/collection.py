@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from recueil import body, safety, yamlparse
+from recueil import body, placeholder, safety, yamlparse
 from recueil.figures import FIGURES_FILE, load_figures
 from recueil.model import Chart, Collection, Example, Practice, Problem, Recommendation, Severity, Source
 from recueil.schema_check import make_validator, schema_errors, suggestion
@@ -193,7 +193,7 @@ def _check_practice(raw: RawPractice, report: _Report, today: dt.date) -> Practi
     errors = schema_errors(_PRACTICE_VALIDATOR, data, raw.lines, default_line=1)
     for line, message in errors:
         report.add(path, line, message)
-    for line, finding in safety.findings(raw.text):
+    for line, finding in [*safety.findings(raw.text), *placeholder.findings(raw.text)]:
         report.add(path, line, finding)
     for line, message in body.check_sections(raw.body, raw.body_first_line):
         report.add(path, line, message)

@@ -49,6 +49,11 @@ def findings(text: str) -> list[tuple[int, str]]:
             found.extend((number, reason) for reason in personal_data(line))
     return sorted(found)
 
+# The same personal-data rules for the contribution form's script (the patterns are valid JavaScript too;
+# the generic mailbox one is matched without regard to case).
+PERSONAL_DATA_PATTERNS = {"email": _EMAIL.pattern, "generic_mailbox": _GENERIC_MAILBOX.pattern,
+                          "mobile": _MOBILE.pattern}
+
 
 def unsafe_markup(line: str) -> str | None:
     """Why this line could run code in a browser, or None."""

@@ -1,0 +1,35 @@
+"""Every file the collection adds to the site, from one place: the hook and `recueil export` both
+take them from here, so an exported tree is exactly what the hook builds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from recueil.index import Index
+from recueil.render import SiteOptions, render_pages
+from recueil.webform import contribution_files
+
+
+def repository_path(path: Path, root: Path) -> str:
+    # The form names the file as the repository knows it; a folder outside it keeps its name only.
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+
+
+def generated_files(
+    index: Index, settings: Mapping[str, Any], *, root: Path, use_directory_urls: bool = True
+) -> dict[str, str | bytes]:
+    """{site path: content} of every generated page and data file.
+
+    `settings` is the `extra.recueil` mapping of mkdocs.yml (pratiques, edition, nouvelle_fiche…).
+    """
+    practices_dir = root / settings.get("pratiques", "practices")
+    options = SiteOptions(use_directory_urls=use_directory_urls, edit_url=settings.get("edition"))
+    files: dict[str, str | bytes] = dict(render_pages(index, options))
+    files.update(contribution_files(
+        new_file_url=settings.get("nouvelle_fiche"),
+        practices_dir=repository_path(practices_dir, root),
+        use_directory_urls=use_directory_urls,
+    ))
+    return files
