@@ -10,9 +10,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
-
-from weasyprint import CSS, HTML  # type: ignore[import-untyped]
-from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+from typing import Any
 
 from recueil.collection import load_collection
 from recueil.compendium import Compendium, CompendiumOptions, build_compendium, pdf_name, render_document
@@ -27,7 +25,9 @@ class PdfError(Exception):
     """The PDF cannot be made (missing fonts, invalid sheets); the message says what to do."""
 
 
-def _stylesheet(font_config: FontConfiguration) -> CSS:
+def _stylesheet(font_config: Any) -> Any:
+    from weasyprint import CSS  # type: ignore[import-untyped]
+
     missing = [name for name in FONT_FILES if not (FONT_DIR / name).is_file()]
     if missing:
         raise PdfError(f"polices absentes de {FONT_DIR} : {', '.join(missing)} "
@@ -38,6 +38,13 @@ def _stylesheet(font_config: FontConfiguration) -> CSS:
 
 
 def render_pdf(compendium: Compendium) -> bytes:
+    try:
+        # Imported here: WeasyPrint needs Pango at import time, and the site builds without it.
+        from weasyprint import HTML
+        from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+    except OSError as error:
+        raise PdfError(f"WeasyPrint ne trouve pas ses bibliothèques ({error}) : lancez scripts/system-deps.sh "
+                       "ou désactivez le PDF avec RECUEIL_PDF=0") from error
     font_config = FontConfiguration()
     document = HTML(string=render_document(compendium), base_url=compendium.options.base_url or str(Path.cwd()))
     pdf: bytes = document.write_pdf(stylesheets=[_stylesheet(font_config)], font_config=font_config)
