@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import markdown
@@ -81,6 +82,7 @@ class Compendium:
     keywords: tuple[Keyword, ...]
     sources: tuple[SourceEntry, ...]
     index: Index
+    slugs: frozenset[str]  # the practices it holds, for its links
 
     @property
     def sheets(self) -> tuple[Sheet, ...]:
@@ -91,7 +93,7 @@ class Compendium:
         return f"{self.options.title} — {self.scope.libelle}" if self.scope else self.options.title
 
     def contains(self, slug: str) -> bool:
-        return any(sheet.practice.slug == slug for sheet in self.sheets)
+        return slug in self.slugs
 
 
 def online_url(practice: Practice, options: CompendiumOptions) -> str | None:
@@ -100,10 +102,36 @@ def online_url(practice: Practice, options: CompendiumOptions) -> str | None:
     return options.base_url.rstrip("/") + "/" + page_url(practice_uri(practice.slug), options.use_directory_urls)
 
 
+@cache
 def qr_code(url: str) -> Markup:
-    # segno writes the SVG itself from the bits of the code; the URL is not embedded as markup.
-    svg = segno.make(url, error="m", micro=False).svg_inline(scale=1, border=2, omitsize=True)
+    # segno writes the SVG from the bits of the code; the URL is not embedded as markup. A fixed mask
+    # skips scoring all eight (7/8 of segno's time); any mask gives a valid code.
+    svg = segno.make(url, error="m", micro=False, mask=0).svg_inline(scale=1, border=2, omitsize=True)
     return Markup(svg)
+
+
+class _BodyConverter:
+    """One Markdown converter reused for every sheet (building one per sheet costs more than converting)."""
+
+    def __init__(self) -> None:
+        self.prefix = ""
+        self.markdown = markdown.Markdown(
+            extensions=MARKDOWN_EXTENSIONS,
+            extension_configs={"toc": {"baselevel": 3, "slugify": self._slugify}},
+            output_format="html",
+        )
+
+    def _slugify(self, value: str, separator: str) -> str:
+        # Heading ids are prefixed by the sheet's slug: every sheet has a « Contexte ».
+        return f"{self.prefix}--{slugify(value)}"
+
+    def convert(self, practice: Practice) -> Markup:
+        self.prefix = practice.slug
+        html = self.markdown.reset().convert(practice.body)
+        return Markup(html)
+
+
+_converter: _BodyConverter | None = None
 
 
 def body_html(practice: Practice) -> Markup:
@@ -111,15 +139,9 @@ def body_html(practice: Practice) -> Markup:
 
     The checker has already refused executable HTML in bodies, as for the site's own pages.
     """
-    def prefixed(value: str, separator: str) -> str:
-        return f"{practice.slug}--{slugify(value)}"
-
-    converter = markdown.Markdown(
-        extensions=MARKDOWN_EXTENSIONS,
-        extension_configs={"toc": {"baselevel": 3, "slugify": prefixed}},
-        output_format="html",
-    )
-    return Markup(converter.convert(practice.body))
+    global _converter
+    _converter = _converter or _BodyConverter()
+    return _converter.convert(practice)
 
 
 def _earliest_moment(practice: Practice) -> Term:
@@ -156,6 +178,7 @@ def build_compendium(index: Index, options: CompendiumOptions | None = None,
         keywords=_keywords(index.keywords, slugs),
         sources=_sources(practices),
         index=index,
+        slugs=frozenset(slugs),
     )
 
 
@@ -219,7 +242,7 @@ def render_document(compendium: Compendium) -> str:
 def render_site_pages(index: Index, options: CompendiumOptions, pdf_links: bool = True) -> dict[str, str]:
     """The site's compendium page, the selection page and the print-ready sheets it shows, as {path: content}."""
     compendium = build_compendium(index, options)
-    themes = [c.theme for c in compendium.chapters]
+    themes = [t for t in vocabularies()["themes"].terms if index.having("themes", t.id)]
     page = _ENV.get_template("recueil.md.j2").render(
         **_context(compendium, PAGE_URI), themes=themes, pdf_links=pdf_links,
         pdf_href=_relative_file(PAGE_URI, "recueil.pdf", options), theme_pdf_href=lambda t: _relative_file(
