@@ -6,7 +6,7 @@ export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install npm vendor system-deps serve build check lint typecheck test bench clean
+.PHONY: help install npm vendor system-deps serve build pdf check lint typecheck test bench clean
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ serve: install ## Serve the site at http://127.0.0.1:8000, rebuilt on every chan
 
 build: install ## Build the site into site/ (strict: any warning fails)
 	$(BIN)/mkdocs build --strict
+
+pdf: install ## Write the compendium PDFs (recueil.pdf, one per theme) into site/ without building the site
+	$(BIN)/python scripts/build_pdf.py site
 
 check: install ## Check every practice sheet (recueil check)
 	$(BIN)/recueil check

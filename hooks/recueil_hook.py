@@ -6,8 +6,10 @@ to it. MkDocs puts this folder on sys.path only while loading the hook, hence th
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
@@ -16,14 +18,34 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from recueil.collection import load_collection
-from recueil.index import build_index
+from recueil.compendium import CompendiumOptions
+from recueil.index import Index, build_index
 from recueil.model import Practice
+from recueil.pdf import PdfError, write_pdfs
 from recueil.render import practice_uri
-from recueil.site import generated_files
+from recueil.site import compendium_options, generated_files
 
 log = get_plugin_logger("recueil")
 
 _practices: dict[str, Practice] = {}  # generated page source path → practice, for edit links
+_state: dict[str, Any] = {"command": "build", "index": None}
+
+
+def _pdf_enabled() -> bool:
+    """PDFs are made by `mkdocs build`, not by `mkdocs serve` (slow reloads) unless RECUEIL_PDF=1."""
+    switch = os.environ.get("RECUEIL_PDF", "").strip()
+    if switch:
+        return switch not in {"0", "non", "no", "false"}
+    return bool(_state["command"] != "serve")
+
+
+def _compendium_options(config: MkDocsConfig) -> CompendiumOptions:
+    return compendium_options(_settings(config), site_name=config.site_name, site_url=config.site_url,
+                              use_directory_urls=config.use_directory_urls)
+
+
+def on_startup(command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+    _state["command"] = command
 
 
 def _settings(config: MkDocsConfig) -> dict[str, Any]:
@@ -46,7 +68,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             "Corrigez-les (liste ci-dessus) ou lancez « recueil check »."
         )
     index = build_index(collection)
-    pages = generated_files(index, settings, root=root, use_directory_urls=config.use_directory_urls)
+    pages = generated_files(index, settings, root=root, use_directory_urls=config.use_directory_urls,
+                            compendium=_compendium_options(config), pdf_links=_pdf_enabled())
+    _state["index"] = index
     collisions = []
     for uri, content in pages.items():
         if files.get_file_from_path(uri) is not None:
@@ -70,3 +94,16 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, *
     if practice is not None and edit:
         page.edit_url = edit.format(chemin=practice.path)
     return context
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    # The one output written to site_dir directly: WeasyPrint needs every sheet, not an in-memory page.
+    index: Index | None = _state["index"]
+    if index is None or not _pdf_enabled():
+        return
+    started = time.perf_counter()
+    try:
+        written = write_pdfs(index, _compendium_options(config), Path(config.site_dir))
+    except PdfError as error:
+        raise Abort(f"PDF du recueil : {error}") from error
+    log.info(f"{len(written)} PDF du recueil écrits en {time.perf_counter() - started:.1f} s")

@@ -31,7 +31,7 @@ from synthetic_corpus import generate  # noqa: E402
 from recueil.collection import load_collection  # noqa: E402
 from recueil.index import build_index  # noqa: E402
 from recueil.plaintree import export_tree  # noqa: E402
-from recueil.site import generated_files  # noqa: E402
+from recueil.site import compendium_options, generated_files  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 EXPLORER_DATA = ("pratiques/donnees-filtre.json",)  # the explorer's filter data, when present
@@ -93,7 +93,8 @@ def bench_size(count: int, runs: int, work: Path) -> dict[str, float]:
     collection = load_collection(practices)
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     settings = {**config["extra"]["recueil"], "pratiques": str(practices)}
-    export_tree(ROOT, generated_files(build_index(collection), settings, root=ROOT), plain, config)
+    options = compendium_options(settings, site_name=config["site_name"], site_url=config.get("site_url"))
+    export_tree(ROOT, generated_files(build_index(collection), settings, root=ROOT, compendium=options), plain, config)
     figures["plain"] = median(lambda: run_measured([sys.executable, "-m", "mkdocs", "build", "-q"], plain)[0], runs)
     figures["ratio"] = figures["build"] / figures["plain"]
 

@@ -42,13 +42,23 @@ def write_config(tmp: Path, practices: Path, **overrides: object) -> Path:
     return path
 
 
-def mkdocs_build(tmp: Path, practices: Path, *, strict: bool = True) -> Build:
+def pdf_available() -> bool:
+    """WeasyPrint loads Pango when imported: without the Debian libraries the PDF cannot be made."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        return False
+    return True
+
+
+def mkdocs_build(tmp: Path, practices: Path, *, strict: bool = True, pdf: bool = False) -> Build:
+    """Build the site; the compendium PDFs only when asked (they take most of a build's time)."""
     config = write_config(tmp, practices)
     site = tmp / "site"
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)]
     if strict:
         command.append("--strict")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RECUEIL_PDF": "1" if pdf else "0"}
     # cwd: pymdownx.snippets resolves its paths from the working directory.
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
     return Build(result.returncode, result.stdout + result.stderr, site)
@@ -56,7 +66,7 @@ def mkdocs_build(tmp: Path, practices: Path, *, strict: bool = True) -> Build:
 
 @pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The site built from tests/corpus/valid."""
-    build = mkdocs_build(tmp_path_factory.mktemp("fixture-site"), CORPUS / "valid")
+    """The site built from tests/corpus/valid, with its PDFs (shared by the PDF tests)."""
+    build = mkdocs_build(tmp_path_factory.mktemp("fixture-site"), CORPUS / "valid", pdf=pdf_available())
     assert build.returncode == 0, build.output
     return build

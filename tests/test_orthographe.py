@@ -124,7 +124,11 @@ def template_lines(path: Path) -> list[ProseLine]:
     """The French text of a page template, Jinja tags and comments blanked out (line numbers kept)."""
     text = _JINJA.sub(lambda match: "\n" * match.group(0).count("\n"), path.read_text(encoding="utf-8"))
     shown = path.relative_to(ROOT).as_posix()
-    lines = [_clean(_MARKUP_LEFTOVERS.sub(" ", line)) for line in text.splitlines()]
+    raw = text.splitlines()
+    fences = [index for index, line in enumerate(raw) if line.strip() == "---"][:2]
+    if len(fences) == 2 and not any(line.strip() for line in raw[: fences[0]]):
+        raw[fences[0] : fences[1] + 1] = [""] * (fences[1] + 1 - fences[0])  # page metadata, not prose
+    lines = [_clean(_MARKUP_LEFTOVERS.sub(" ", line)) for line in raw]
     return [ProseLine(shown, index + 1, line) for index, line in enumerate(lines) if line.strip()]
 
 

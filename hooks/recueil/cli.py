@@ -17,7 +17,7 @@ from recueil.collection import load_collection
 from recueil.index import build_index
 from recueil.model import Problem
 from recueil.plaintree import ExportError, export_tree
-from recueil.site import generated_files
+from recueil.site import compendium_options, generated_files
 from recueil.vocabulary import vocabularies
 
 PRACTICES_DIR = "practices"
@@ -80,8 +80,11 @@ def export(directory: str) -> int:
             print(problem)
         print("Export impossible : corrigez d'abord les erreurs.", file=sys.stderr)
         return 1
-    pages = generated_files(build_index(collection), settings, root=project,
-                            use_directory_urls=config.get("use_directory_urls", True))
+    use_directory_urls = config.get("use_directory_urls", True)
+    options = compendium_options(settings, site_name=config.get("site_name", ""), site_url=config.get("site_url"),
+                                 use_directory_urls=use_directory_urls)
+    pages = generated_files(build_index(collection), settings, root=project, compendium=options,
+                            use_directory_urls=use_directory_urls)
     try:
         count = export_tree(project, pages, Path(directory), config)
     except ExportError as exc:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from recueil.compendium import CompendiumOptions, render_site_pages
 from recueil.index import Index
 from recueil.render import SiteOptions, render_pages
 from recueil.webform import contribution_files
@@ -17,12 +18,27 @@ def repository_path(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
 
 
+def compendium_options(
+    settings: Mapping[str, Any], *, site_name: str, site_url: str | None, use_directory_urls: bool = True
+) -> CompendiumOptions:
+    # Printed addresses and QR codes need an absolute URL: site_url, else extra.recueil.adresse.
+    return CompendiumOptions(title=site_name, base_url=site_url or settings.get("adresse") or None,
+                             use_directory_urls=use_directory_urls)
+
+
 def generated_files(
-    index: Index, settings: Mapping[str, Any], *, root: Path, use_directory_urls: bool = True
+    index: Index,
+    settings: Mapping[str, Any],
+    *,
+    root: Path,
+    compendium: CompendiumOptions,
+    use_directory_urls: bool = True,
+    pdf_links: bool = False,
 ) -> dict[str, str | bytes]:
     """{site path: content} of every generated page and data file.
 
-    `settings` is the `extra.recueil` mapping of mkdocs.yml (pratiques, edition, nouvelle_fiche…).
+    `settings` is the `extra.recueil` mapping of mkdocs.yml (pratiques, edition, nouvelle_fiche…);
+    `pdf_links`: whether the compendium page links to PDFs (only when the build makes them).
     """
     practices_dir = root / settings.get("pratiques", "practices")
     options = SiteOptions(use_directory_urls=use_directory_urls, edit_url=settings.get("edition"))
@@ -32,4 +48,5 @@ def generated_files(
         practices_dir=repository_path(practices_dir, root),
         use_directory_urls=use_directory_urls,
     ))
+    files.update(render_site_pages(index, compendium, pdf_links=pdf_links))
     return files

@@ -1,0 +1,296 @@
+"""The printable compendium: the /recueil/ page, the selection sheets, and the PDFs read back.
+
+The PDF tests share the fixture site's build (one WeasyPrint run per edition for the session) and
+read the files back with pypdf and poppler's pdftotext / pdftoppm.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+from pypdf.generic import Destination
+
+from conftest import CORPUS, ROOT, Build, mkdocs_build, pdf_available
+from recueil.collection import load_collection
+from recueil.vocabulary import vocabularies
+
+VALID = load_collection(CORPUS / "valid")
+PUBLISHED = {p.slug: p for p in VALID.published}
+DRAFTS = [p for p in VALID.practices if p.brouillon]
+THEMES = vocabularies()["themes"]
+MOMENTS = vocabularies()["moments"].ids
+ADDRESS = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]["recueil"]["adresse"]
+SCREENSHOTS = ROOT / "build" / "compendium-screenshots"
+
+
+def _pdf(build: Build, name: str = "recueil.pdf") -> Path:
+    path = build.site / name
+    if not path.exists():
+        pytest.skip(f"{name} was not built: WeasyPrint's Debian libraries are missing (scripts/system-deps.sh)")
+    return path
+
+
+def _need(tool: str) -> None:
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} is missing: install poppler-utils (scripts/system-deps.sh)")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@cache
+def _page_texts(path: Path) -> tuple[str, ...]:
+    """The text of each page (1-based position = index + 1), whitespace collapsed."""
+    _need("pdftotext")
+    output = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
+    return tuple(_flat(page) for page in output.stdout.split("\f")[:-1])
+
+
+def _expected_order() -> list[tuple[str, list[str]]]:
+    """Themes in vocabulary order; each practice under its first theme, by earliest moment then title."""
+    from recueil.index import sort_key
+
+    chapters = []
+    for theme in THEMES.ids:
+        members = [p for p in PUBLISHED.values() if p.themes[0] == theme]
+        members.sort(key=lambda p: (min(MOMENTS.index(m) for m in p.moments), *sort_key(p)))
+        if members:
+            chapters.append((theme, [p.slug for p in members]))
+    return chapters
+
+
+def _outline(reader: PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    """(title, page number, children) of each top-level bookmark."""
+    result: list[tuple[str, int, list[tuple[str, int]]]] = []
+    for item in reader.outline:
+        if isinstance(item, list):
+            parent = result[-1]
+            parent[2].extend((child.title, reader.get_destination_page_number(child) + 1) for child in item)
+        else:
+            assert isinstance(item, Destination)
+            result.append((item.title, reader.get_destination_page_number(item) + 1, []))
+    return result
+
+
+# --- The site page /recueil/ -------------------------------------------------------------------------
+
+
+def test_compendium_page_groups_every_published_practice_by_first_theme_and_moment(fixture_site: Build) -> None:
+    page = fixture_site.page("recueil/")
+    chapters = [(section["id"].removeprefix("theme-"),
+                 [a["id"].removeprefix("p-") for a in section.select("article.rc-fiche-imprimable")])
+                for section in page.select("section.rc-chapitre")]
+    assert chapters == _expected_order()
+    assert sorted(slug for _, slugs in chapters for slug in slugs) == sorted(PUBLISHED)
+    cover = page.select_one(".rc-couverture")
+    assert cover.h1.get_text() == "Recueil de bonnes pratiques"
+    assert f"{len(PUBLISHED)} pratiques" in cover.get_text()
+    latest = max(p.last_change for p in PUBLISHED.values())
+    assert cover.time["datetime"] == latest.isoformat()
+
+
+def test_compendium_page_has_contents_recommendations_index_and_sources(fixture_site: Build) -> None:
+    page = fixture_site.page("recueil/")
+    toc = [a["href"] for a in page.select("#sommaire a")]
+    assert toc[:2] == ["#introduction", "#recommandations"]
+    assert [h for h in toc if h.startswith("#p-")] == [f"#p-{s}" for _, slugs in _expected_order() for s in slugs]
+    recommendations = [r["id"].removeprefix("recommandation-")
+                       for r in page.select("#recommandations .rc-recommandation")]
+    assert recommendations == [r.id for r in VALID.recommendations]
+    keywords = {k for p in PUBLISHED.values() for k in p.mots_cles}
+    assert {dt.get_text() for dt in page.select("#index-mots-cles dt")} == keywords
+    sources = {s.titre for p in PUBLISHED.values() for s in p.sources}
+    assert {cite.get_text() for cite in page.select("#sources cite")} == sources
+    intro = page.select_one("#introduction").get_text()
+    assert "Association des DRH des grandes collectivités territoriales" in intro
+    for theme in THEMES.terms:
+        assert theme.libelle in intro
+
+
+def test_compendium_links_are_internal_anchors_that_exist(fixture_site: Build) -> None:
+    page = fixture_site.page("recueil/")
+    body = page.select_one(".rc-recueil")
+    ids = {node["id"] for node in page.select("[id]")}
+    internal = [a["href"] for a in body.select("a[href]") if not a["href"].startswith("https://")]
+    assert internal and all(href.startswith("#") for href in internal), internal
+    assert {href[1:] for href in internal} <= ids
+    assert len(ids) == len(page.select("[id]")), "duplicate ids on the page"
+
+
+def test_each_sheet_shows_its_online_address_and_a_qr_code(fixture_site: Build) -> None:
+    page = fixture_site.page("recueil/")
+    for slug in PUBLISHED:
+        sheet = page.find(id=f"p-{slug}")
+        address = sheet.select_one("a.rc-adresse")
+        assert address["href"] == address.get_text() == f"{ADDRESS}pratiques/{slug}/"
+        assert sheet.select_one(".rc-qr svg path") is not None
+
+
+def test_drafts_are_absent_from_every_compendium_output(fixture_site: Build) -> None:
+    assert DRAFTS
+    page = fixture_site.page("recueil/").get_text()
+    sheets = (fixture_site.site / "recueil" / "fiches.json").read_text(encoding="utf-8")
+    for draft in DRAFTS:
+        assert draft.titre not in page
+        assert draft.slug not in sheets
+    pdf_text = " ".join(_page_texts(_pdf(fixture_site)))
+    for draft in DRAFTS:
+        assert _flat(draft.titre) not in pdf_text
+
+
+def test_selection_sheets_are_every_published_practice_print_ready(fixture_site: Build) -> None:
+    data: dict[str, Any] = json.loads((fixture_site.site / "recueil" / "fiches.json").read_text(encoding="utf-8"))
+    assert sorted(data["fiches"]) == sorted(PUBLISHED)
+    for slug, sheet in data["fiches"].items():
+        html = BeautifulSoup(sheet["html"], "html.parser")
+        assert html.select_one("h3").get_text() == PUBLISHED[slug].titre == sheet["titre"]
+        # Out of the compendium, links to other sheets lead to their pages on the site.
+        for link in html.select(".rc-liees a"):
+            assert link["href"].startswith("../../pratiques/"), link
+
+
+# --- The PDF ----------------------------------------------------------------------------------------
+
+
+def test_pdf_page_count_is_plausible(fixture_site: Build) -> None:
+    pages = len(PdfReader(_pdf(fixture_site)).pages)
+    parts = 4 + len(_expected_order()) + 2  # cover, contents, intro, recommendations, chapters, index, sources
+    assert parts + len(PUBLISHED) <= pages <= parts + 4 * len(PUBLISHED)
+
+
+def test_pdf_metadata_and_language(fixture_site: Build) -> None:
+    reader = PdfReader(_pdf(fixture_site))
+    assert reader.metadata.title == "Recueil de bonnes pratiques"
+    assert reader.metadata.author == "Contributeurs du Recueil de bonnes pratiques"
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    size = reader.pages[0].mediabox
+    assert (round(float(size.width) * 25.4 / 72), round(float(size.height) * 25.4 / 72)) == (210, 297)
+
+
+def test_pdf_fonts_are_embedded(fixture_site: Build) -> None:
+    reader = PdfReader(_pdf(fixture_site))
+    fonts = {}
+    for page in reader.pages:
+        for name, font in page["/Resources"].get("/Font", {}).items():
+            font = font.get_object()
+            descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)
+            fonts[str(font.get("/BaseFont", name))] = descriptor["/FontDescriptor"].get_object()
+    assert fonts
+    for name, descriptor in fonts.items():
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), name
+    # Only the stylesheet's own faces (local DejaVu files), no fallback picked by fontconfig.
+    assert all("+Recueil-" in name for name in fonts), sorted(fonts)
+
+
+def test_every_published_title_is_in_the_pdf_on_the_page_the_contents_give(fixture_site: Build) -> None:
+    texts = _page_texts(_pdf(fixture_site))
+    contents = next(text for text in texts if text.startswith("Sommaire") or " Sommaire " in text[:80])
+    for slug, practice in PUBLISHED.items():
+        title = _flat(practice.titre)
+        match = re.search(re.escape(title) + r"[\s.]*?(\d+)(?!\d)", contents)
+        assert match, f"{title!r} not in the contents: {contents}"
+        page = int(match.group(1))
+        assert title in texts[page - 1], (slug, page)
+        # The sheet starts there: its theme line and title open the page, below the running header.
+        assert texts[page - 1].index(title) < 200, (slug, texts[page - 1][:300])
+
+
+def test_pdf_outline_has_one_entry_per_theme_and_per_practice(fixture_site: Build) -> None:
+    reader = PdfReader(_pdf(fixture_site))
+    outline = _outline(reader)
+    labels = {THEMES.label(t): slugs for t, slugs in _expected_order()}
+    themes = [(title, children) for title, _, children in outline if title in labels]
+    assert [title for title, _ in themes] == list(labels)
+    for title, children in themes:
+        assert [child for child, _ in children] == [PUBLISHED[s].titre for s in labels[title]]
+    others = [title for title, _, children in outline if title not in labels]
+    assert others == ["Sommaire", "Introduction", "Synthèse des recommandations", "Index des mots-clés", "Sources"]
+    assert all(not children for title, _, children in outline if title not in labels)
+    # Each bookmark lands on the page that shows its practice's title.
+    texts = _page_texts(_pdf(fixture_site))
+    for _, children in themes:
+        for child, page in children:
+            assert _flat(child) in texts[page - 1]
+
+
+def test_one_pdf_per_theme_holds_exactly_that_themes_practices(fixture_site: Build) -> None:
+    for theme in THEMES.terms:
+        members = [p for p in PUBLISHED.values() if theme.id in p.themes]
+        name = f"recueil-{theme.id}.pdf"
+        if not members:
+            assert not (fixture_site.site / name).exists()
+            continue
+        reader = PdfReader(_pdf(fixture_site, name))
+        outline = _outline(reader)
+        sheets = [child for title, _, children in outline if title == theme.libelle for child, _ in children]
+        assert sorted(sheets) == sorted(p.titre for p in members)
+        assert [title for title, _, _ in outline if title in THEMES.ids or title in
+                {t.libelle for t in THEMES.terms}] == [theme.libelle]
+        assert reader.metadata.title == f"Recueil de bonnes pratiques — {theme.libelle}"
+
+
+def test_screenshots_of_the_first_pages(fixture_site: Build) -> None:
+    """Cover, contents and the first sheet as PNG in build/compendium-screenshots/, for a reviewer to look at."""
+    _need("pdftoppm")
+    path = _pdf(fixture_site)
+    first_sheet = _outline(PdfReader(path))[3][2][0][1]  # first practice of the first theme
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+    for name, page in (("1-couverture", 1), ("2-sommaire", 2), ("3-fiche", first_sheet)):
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page), "-singlefile", str(path),
+                        str(SCREENSHOTS / name)], check=True)
+    shots = sorted(SCREENSHOTS.glob("*.png"))
+    assert [p.stem for p in shots] == ["1-couverture", "2-sommaire", "3-fiche"]
+    for shot in shots:
+        header = shot.read_bytes()[:24]
+        width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+        assert header[:8] == b"\x89PNG\r\n\x1a\n" and abs(height / width - 297 / 210) < 0.01
+        assert shot.stat().st_size > 5_000  # not a blank page
+
+
+def test_a_changed_practice_appears_changed_in_the_next_build(tmp_path: Path) -> None:
+    if not pdf_available():
+        pytest.skip("WeasyPrint's Debian libraries are missing (scripts/system-deps.sh)")
+    practices = tmp_path / "practices"
+    shutil.copytree(CORPUS / "valid", practices)
+    first = mkdocs_build(tmp_path, practices, pdf=True)
+    assert first.returncode == 0, first.output
+    old_title = _flat(PUBLISHED["beta-accueillir"].titre)
+    assert old_title in " ".join(_page_texts(_pdf(first)))
+    sheet = practices / "beta-accueillir.md"
+    new_title = "Bêta : un titre changé entre deux constructions"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace(PUBLISHED["beta-accueillir"].titre, new_title),
+                     encoding="utf-8")
+    second = mkdocs_build(tmp_path, practices, pdf=True)
+    assert second.returncode == 0, second.output
+    _page_texts.cache_clear()
+    text = " ".join(_page_texts(_pdf(second)))
+    assert new_title in text and old_title not in text
+    assert second.page("recueil/").find(id="p-beta-accueillir").h3.get_text() == new_title
+
+
+def test_pdf_is_off_under_serve_unless_switched_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    import recueil_hook
+
+    monkeypatch.delenv("RECUEIL_PDF", raising=False)
+    recueil_hook.on_startup(command="serve", dirty=False)
+    assert not recueil_hook._pdf_enabled()
+    monkeypatch.setenv("RECUEIL_PDF", "1")
+    assert recueil_hook._pdf_enabled()
+    monkeypatch.delenv("RECUEIL_PDF")
+    recueil_hook.on_startup(command="build", dirty=False)
+    assert recueil_hook._pdf_enabled()
+    monkeypatch.setenv("RECUEIL_PDF", "0")
+    assert not recueil_hook._pdf_enabled()
