@@ -15,7 +15,10 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from recueil import export
 from recueil.collection import load_collection
+from recueil.explorer import FILTER_PATH, filter_json
+from recueil.feed import FEED_PATH, render_feed
 from recueil.index import build_index
 from recueil.model import Practice
 from recueil.render import SiteOptions, practice_uri, render_pages
@@ -48,8 +51,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         use_directory_urls=config.use_directory_urls,
         edit_url=settings.get("edition"),
     )
+    urls = {"site_url": config.site_url or None, "use_directory_urls": config.use_directory_urls}
+    generated = {
+        **render_pages(index, options),
+        FILTER_PATH: filter_json(index),
+        "donnees/pratiques.json": export.to_json(index.practices, **urls),
+        "donnees/pratiques.csv": export.to_csv(index.practices, **urls),
+        "donnees/pratique.schema.json": export.schema_text(),
+        FEED_PATH: render_feed(index, **urls),
+    }
     collisions = []
-    for uri, content in render_pages(index, options).items():
+    for uri, content in generated.items():
         if files.get_file_from_path(uri) is not None:
             collisions.append(uri)
             continue
