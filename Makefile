@@ -6,7 +6,7 @@ export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install system-deps serve build check lint typecheck test clean
+.PHONY: help install node-deps system-deps serve build check lint typecheck test bench clean
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -19,6 +19,12 @@ $(BIN)/.installed: pyproject.toml
 	@touch $@
 
 install: $(BIN)/.installed ## Create .venv and install the project with its test tools
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node-deps: node_modules/.installed ## Install the test-only npm packages (axe-core) from package-lock.json
 
 system-deps: ## Install the Debian packages the tests need (as root), or say which are missing
 	@scripts/system-deps.sh
@@ -38,8 +44,11 @@ lint: install ## Lint the code with ruff
 typecheck: install ## Type-check the core with mypy (strict)
 	$(BIN)/mypy
 
-test: install system-deps lint typecheck ## Everything: lint, types, the whole test suite
+test: install node-deps system-deps lint typecheck ## Everything: lint, types, the whole test suite
 	$(BIN)/pytest
+
+bench: install system-deps ## Explorer benchmark at 5,000 practices (Markdown table)
+	$(BIN)/python scripts/bench_explorer.py
 
 clean: ## Remove the built site and caches (keeps .venv)
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache
