@@ -180,7 +180,7 @@ def test_free_text_ignores_accents_and_case(explorer: Any) -> None:
     assert_state(explorer, {}, "agent securise")
     select(explorer, {"themes": ("relation-usagers",)})
     assert_state(explorer, {"themes": ("relation-usagers",)}, "agent securise")
-    assert url_selection(explorer)["q"] == ["agent securise"]
+    assert url_selection(explorer)["texte"] == ["agent securise"]
 
 
 @pytest.mark.browser

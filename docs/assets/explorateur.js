@@ -5,6 +5,7 @@
   "use strict";
 
   var PAGE_SIZE = 50;
+  // The free text is "texte" in the URL: Material's search claims "q" and would open its own search.
   var root = document.querySelector(".rc-explorateur");
   if (!root || !window.fetch || !window.history || !window.URLSearchParams) return;
 
@@ -88,7 +89,7 @@
         var wanted = params.getAll(facet.field);
         return facet.values.map(function (value) { return wanted.indexOf(value.id) >= 0; });
       }),
-      text: params.get("q") || "",
+      text: params.get("texte") || "",
       sort: params.get("tri") === "date" ? "date" : "titre"
     };
   }
@@ -117,7 +118,7 @@
     facets.forEach(function (facet, f) {
       facet.values.forEach(function (value, v) { if (state.selected[f][v]) params.append(facet.field, value.id); });
     });
-    if (state.text.trim()) params.set("q", state.text.trim());
+    if (state.text.trim()) params.set("texte", state.text.trim());
     if (state.sort !== "titre") params.set("tri", state.sort);
     var text = params.toString();
     return text ? "?" + text : window.location.pathname;
