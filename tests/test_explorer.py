@@ -76,7 +76,8 @@ def open_explorer(page: Any, server: Server, query: str = "") -> None:
 
 
 def shown_titles(page: Any) -> list[str]:
-    return [t.strip() for t in page.locator("#rc-liste .rc-carte__titre a").all_inner_texts()]
+    # textContent: cards below the fold skip rendering (content-visibility), so innerText would be empty.
+    return [t.strip() for t in page.locator("#rc-liste .rc-carte__titre a").all_text_contents()]
 
 
 def shown_counts(page: Any) -> dict[tuple[str, str], int]:

@@ -69,7 +69,7 @@
         line.appendChild(box);
         line.appendChild(label);
         fieldset.appendChild(line);
-        return { id: pair[0], box: box, count: count, line: line };
+        return { id: pair[0], box: box, count: count, line: line, shown: -1 };
       });
       details.appendChild(summary);
       details.appendChild(fieldset);
@@ -184,10 +184,12 @@
     facets.forEach(function (facet, f) {
       facet.values.forEach(function (value, v) {
         var n = counts[f][v];
+        if (n === value.shown) return; // untouched nodes cost no style or layout work
+        value.shown = n;
         value.count.textContent = "(" + n + ")";
-        value.box.disabled = n === 0 && !value.box.checked;
         value.line.classList.toggle("rc-facette__valeur--vide", n === 0);
       });
+      facet.values.forEach(function (value) { value.box.disabled = value.shown === 0 && !value.box.checked; });
     });
     lastResult = result;
     render();
@@ -225,6 +227,7 @@
     applyToForm(readState());
     update(formState());
     form.hidden = false;
+    root.classList.add("rc-explorateur--actif");
     document.getElementById("rc-tri-bloc").hidden = false;
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     facetBox.addEventListener("change", function () { changed(true); });
