@@ -6,6 +6,8 @@ Expectations are computed from the fixture corpus with the core (tests/corpus/ex
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -13,8 +15,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from browser_support import Server
-from conftest import CORPUS
+from browser_support import Server, serve_build
+from conftest import CORPUS, ROOT
 from recueil.collection import load_collection
 from recueil.explorer import filter_data
 from recueil.index import build_index
@@ -281,3 +283,26 @@ def test_without_javascript_every_practice_is_listed(browser: Any, explorer_serv
     browse.first.click()
     assert page.locator("article h1").inner_text().rstrip("¶") == vocabularies()["themes"].terms[0].libelle
     context.close()
+
+
+@pytest.fixture(scope="session")
+def paged_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A synthetic corpus larger than one page of results (50 cards)."""
+    tmp = tmp_path_factory.mktemp("paged")
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "synthetic_corpus.py"), str(tmp / "practices"),
+                    "--count", "57"], check=True, capture_output=True)
+    server = serve_build(tmp, tmp / "practices")
+    yield server
+    server.close()
+
+
+@pytest.mark.browser
+def test_long_results_come_fifty_at_a_time(page: Any, paged_server: Server) -> None:
+    open_explorer(page, paged_server)
+    published = build_index(load_collection(paged_server.site.parent / "practices")).practices
+    assert shown_titles(page) == [p.titre for p in published[:50]]
+    assert page.locator("#rc-statut").inner_text().startswith("57 pratiques")
+    page.click("#rc-plus")
+    assert shown_titles(page) == [p.titre for p in published]
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == published[50].titre
+    assert not page.locator("#rc-plus").is_visible()

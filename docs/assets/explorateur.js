@@ -241,8 +241,12 @@
       textInput.focus();
     });
     more.addEventListener("click", function () {
+      var first = shown;
       shown += PAGE_SIZE;
       render();
+      // Keyboard and screen reader users continue from the first card just added.
+      var link = cards[lastResult[first]].querySelector("a");
+      if (link) link.focus();
     });
     window.addEventListener("popstate", function () {
       typing = false;
