@@ -40,10 +40,12 @@
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
 
   function buildFacets() {
+    var wide = window.matchMedia("(min-width: 60em)").matches;
     facets = data.facettes.map(function (spec, f) {
       var details = document.createElement("details");
       details.className = "rc-facette";
-      if (f < 2) details.open = true;
+      // On a narrow screen every facet starts closed, so the results are not pushed far down.
+      if (f < 2 && wide) details.open = true;
       var summary = document.createElement("summary");
       summary.textContent = spec.libelle;
       var fieldset = document.createElement("fieldset");
