@@ -6,7 +6,7 @@ export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install npm vendor system-deps serve build pdf check lint typecheck test bench clean
+.PHONY: help install npm vendor system-deps serve build pdf check lint typecheck test bench bench-explorer bench-pdf clean
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -21,10 +21,10 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed ## Create .venv and install the project with its test tools
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-npm: node_modules/.installed ## Install the npm packages (browser libraries the site serves)
+npm: node_modules/.installed ## Install the npm packages: axe-core (tests) and ajv-dist (vendored for the form)
 
 vendor: npm ## Copy the browser libraries into docs/assets/vendor/ (committed: the site builds without npm)
 	cp node_modules/ajv-dist/dist/ajv2020.min.js docs/assets/vendor/ajv2020.min.js
@@ -55,6 +55,12 @@ test: install npm system-deps lint typecheck ## Everything: lint, types, the who
 
 bench: install ## Benchmark 100 / 1,000 / 5,000 synthetic practices (prints Markdown tables, several minutes)
 	$(BIN)/python scripts/bench.py
+
+bench-explorer: install system-deps ## Explorer benchmark at 5,000 practices: facet click time, filter data size
+	$(BIN)/python scripts/bench_explorer.py
+
+bench-pdf: install system-deps ## PDF benchmark: time and peak memory, real collection and 500 practices
+	$(BIN)/python scripts/bench_pdf.py
 
 clean: ## Remove the built site and caches (keeps .venv)
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache

@@ -69,7 +69,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         )
     index = build_index(collection)
     pages = generated_files(index, settings, root=root, use_directory_urls=config.use_directory_urls,
-                            compendium=_compendium_options(config), pdf_links=_pdf_enabled())
+                            compendium=_compendium_options(config), pdf_links=_pdf_enabled(),
+                            site_url=config.site_url)
     _state["index"] = index
     collisions = []
     for uri, content in pages.items():

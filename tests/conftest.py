@@ -15,6 +15,8 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
+pytest_plugins = ["browser_support"]
+
 
 @dataclass
 class Build:

@@ -25,6 +25,7 @@ INSTALL = "sudo apt-get install -y --no-install-recommends hunspell hunspell-fr"
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _NOISE = re.compile(
     r"`[^`]*`"                      # inline code
+    r"|<code>.*?</code>"            # inline code written in HTML
     r"|\]\([^)]*\)"                 # link targets
     r"|https?://\S+"                # bare URLs
     r"|<[^>]+>"                     # HTML tags

@@ -84,7 +84,7 @@ def export(directory: str) -> int:
     options = compendium_options(settings, site_name=config.get("site_name", ""), site_url=config.get("site_url"),
                                  use_directory_urls=use_directory_urls)
     pages = generated_files(build_index(collection), settings, root=project, compendium=options,
-                            use_directory_urls=use_directory_urls)
+                            use_directory_urls=use_directory_urls, site_url=config.get("site_url"))
     try:
         count = export_tree(project, pages, Path(directory), config)
     except ExportError as exc:

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from recueil import charts
 from recueil.index import Index
 from recueil.model import Practice
+from recueil.schema_doc import documented_fields
 from recueil.vocabulary import VOCABULARY_FIELDS, vocabularies
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -84,6 +85,11 @@ def _environment() -> Environment:
 _ENV = _environment()
 
 
+def template(name: str) -> Template:
+    """A template of the shared autoescaped environment, for outputs that are not pages (feed…)."""
+    return _ENV.get_template(name)
+
+
 def _front_matter(**meta: str) -> Markup:
     # MkDocs reads page metadata from YAML front matter; safe_dump quotes whatever needs it.
     dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
@@ -136,7 +142,11 @@ def render_pages(index: Index, options: SiteOptions | None = None) -> dict[str, 
                         keyword=keyword)
     renderer.render("mots-cles/index.md", "mots-cles.md.j2", "Mots-clés")
     renderer.render("index-a-z.md", "index-a-z.md.j2", "Index de A à Z")
-    renderer.render("pratiques/index.md", "pratiques.md.j2", "Toutes les pratiques")
+    renderer.render("pratiques/index.md", "pratiques.md.j2", "Explorer les pratiques",
+                    "Toutes les pratiques publiées, à filtrer par thème, moment, rôle, effort, service ou mot-clé.")
+    renderer.render("donnees/index.md", "donnees.md.j2", "Données ouvertes",
+                    "Les métadonnées de toutes les pratiques en JSON et en CSV, sous Licence Ouverte.",
+                    fields=documented_fields())
     renderer.render("recommandations.md", "recommandations.md.j2", "Synthèse des recommandations")
     renderer.render("etat-des-lieux.md", "etat-des-lieux.md.j2", "État des lieux",
                     "Les chiffres publics sur les violences envers les agents publics, leurs sources et leurs limites.")

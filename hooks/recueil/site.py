@@ -7,7 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from recueil import export
 from recueil.compendium import CompendiumOptions, render_site_pages
+from recueil.explorer import FILTER_PATH, filter_json
+from recueil.feed import FEED_PATH, render_feed
 from recueil.index import Index
 from recueil.render import SiteOptions, render_pages
 from recueil.webform import contribution_files
@@ -34,6 +37,7 @@ def generated_files(
     compendium: CompendiumOptions,
     use_directory_urls: bool = True,
     pdf_links: bool = False,
+    site_url: str | None = None,
 ) -> dict[str, str | bytes]:
     """{site path: content} of every generated page and data file.
 
@@ -49,4 +53,14 @@ def generated_files(
         use_directory_urls=use_directory_urls,
     ))
     files.update(render_site_pages(index, compendium, pdf_links=pdf_links))
+    absolute = site_url or None
+    files.update({
+        FILTER_PATH: filter_json(index),
+        export.SCHEMA_PATH: export.schema_text(),
+        "donnees/pratiques.json": export.to_json(index.practices, site_url=absolute,
+                                                 use_directory_urls=use_directory_urls),
+        "donnees/pratiques.csv": export.to_csv(index.practices, site_url=absolute,
+                                               use_directory_urls=use_directory_urls),
+        FEED_PATH: render_feed(index, site_url=absolute, use_directory_urls=use_directory_urls),
+    })
     return files

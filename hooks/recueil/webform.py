@@ -6,18 +6,17 @@ vocabularies, so the browser script holds no list of its own and cannot drift fr
 
 from __future__ import annotations
 
-import json
 import posixpath
 from typing import Any
 
-from recueil import body
+from recueil import body, export
 from recueil.placeholder import MARKER
 from recueil.render import _ENV, page_url
 from recueil.safety import PERSONAL_DATA_PATTERNS
 from recueil.scaffold import SECTION_HINTS
 from recueil.vocabulary import VOCABULARY_FIELDS, practice_schema, vocabularies
 
-SCHEMA_URI = "donnees/pratique.schema.json"
+SCHEMA_URI = export.SCHEMA_PATH
 FORM_URI = "contribuer/proposer.md"
 SCRIPT_URI = "assets/proposer.js"
 AJV_URI = "assets/vendor/ajv2020.min.js"
@@ -28,7 +27,7 @@ OPTIONAL_CHOICES = ("collectivites", "services", "partenaires")
 
 def schema_json() -> str:
     """The practice schema as published on the site (for the form, editors and re-users)."""
-    return json.dumps(practice_schema(), ensure_ascii=False, indent=2) + "\n"
+    return export.schema_text()
 
 
 def _href(from_uri: str, to_path: str, use_directory_urls: bool) -> str:
@@ -75,9 +74,8 @@ def form_page(*, new_file_url: str | None, practices_dir: str, use_directory_url
 
 def contribution_files(*, new_file_url: str | None, practices_dir: str,
                        use_directory_urls: bool = True) -> dict[str, str]:
-    """{site path: content}: the form page and the schema it fetches."""
+    """{site path: content}: the form page (the schema it fetches is published with the open data)."""
     return {
-        SCHEMA_URI: schema_json(),
         FORM_URI: form_page(new_file_url=new_file_url, practices_dir=practices_dir,
                             use_directory_urls=use_directory_urls),
     }
