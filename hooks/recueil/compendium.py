@@ -115,6 +115,7 @@ class _BodyConverter:
 
     def __init__(self) -> None:
         self.prefix = ""
+        self.converted: dict[tuple[str, str], Markup] = {}
         self.markdown = markdown.Markdown(
             extensions=MARKDOWN_EXTENSIONS,
             extension_configs={"toc": {"baselevel": 3, "slugify": self._slugify}},
@@ -126,9 +127,12 @@ class _BodyConverter:
         return f"{self.prefix}--{slugify(value)}"
 
     def convert(self, practice: Practice) -> Markup:
-        self.prefix = practice.slug
-        html = self.markdown.reset().convert(practice.body)
-        return Markup(html)
+        # Bodies rarely change between `mkdocs serve` rebuilds: convert each (slug, body) once.
+        key = (practice.slug, practice.body)
+        if key not in self.converted:
+            self.prefix = practice.slug
+            self.converted[key] = Markup(self.markdown.reset().convert(practice.body))
+        return self.converted[key]
 
 
 _converter: _BodyConverter | None = None

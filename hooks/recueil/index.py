@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from recueil.collection import slugify, title_key
 from recueil.model import Chart, Collection, Practice, Recommendation
@@ -31,18 +31,22 @@ class Index:
     citing: dict[str, tuple[Recommendation, ...]]  # recommendations that cite a practice
     keywords: tuple[Keyword, ...]
     keyword_slugs: dict[str, str]  # keyword label → page slug
+    by_slug: dict[str, Practice] = field(default_factory=dict)
+    # (field, value) → practices, for the list fields: templates ask for these groups many times
+    groups: dict[tuple[str, str], tuple[Practice, ...]] = field(default_factory=dict)
     charts: tuple[Chart, ...] = ()  # the « état des lieux » figures
 
     def having(self, field: str, value: str) -> tuple[Practice, ...]:
         """Published practices whose list field `field` (themes, moments, roles…) holds `value`."""
-        return tuple(p for p in self.practices if value in getattr(p, field))
+        found = self.groups.get((field, value))
+        return found if found is not None else tuple(p for p in self.practices if value in getattr(p, field))
 
     def latest(self, count: int) -> tuple[Practice, ...]:
         ordered = sorted(self.practices, key=lambda p: (p.last_change, p.slug), reverse=True)
         return tuple(ordered[:count])
 
     def practice(self, slug: str) -> Practice:
-        return next(p for p in self.practices if p.slug == slug)
+        return self.by_slug[slug]
 
     @property
     def letters(self) -> tuple[Letter, ...]:
@@ -52,6 +56,9 @@ class Index:
             initial = title_key(practice.titre)[:1].upper()
             groups[initial if initial.isalpha() else "#"].append(practice)
         return tuple(Letter(key=key, practices=tuple(groups[key])) for key in sorted(groups))
+
+
+GROUPED_FIELDS = ("themes", "moments", "roles", "collectivites", "services", "partenaires")
 
 
 def sort_key(practice: Practice) -> tuple[str, str]:
@@ -71,7 +78,14 @@ def build_index(collection: Collection) -> Index:
     for recommendation in collection.recommendations:
         for slug in recommendation.pratiques:
             citing[slug].append(recommendation)
+    groups: dict[tuple[str, str], list[Practice]] = defaultdict(list)
+    for practice in published:
+        for name in GROUPED_FIELDS:
+            for value in getattr(practice, name):
+                groups[(name, value)].append(practice)
     return Index(
+        by_slug=by_slug,
+        groups={key: tuple(members) for key, members in groups.items()},
         practices=published,
         recommendations=collection.recommendations,
         related={slug: _ordered(by_slug[s] for s in targets) for slug, targets in related.items()},
@@ -88,16 +102,15 @@ def _ordered(practices: Iterable[Practice]) -> tuple[Practice, ...]:
 
 def _keywords(practices: tuple[Practice, ...]) -> tuple[Keyword, ...]:
     labels: dict[str, str] = {}
-    members: dict[str, list[Practice]] = defaultdict(list)
+    members: dict[str, dict[str, Practice]] = defaultdict(dict)  # by slug: no whole-practice comparisons
     for practice in practices:
         for label in practice.mots_cles:
             slug = slugify(label)
             if not slug:
                 continue
             labels.setdefault(slug, label)
-            if practice not in members[slug]:
-                members[slug].append(practice)
+            members[slug][practice.slug] = practice
     return tuple(
-        Keyword(slug=slug, label=labels[slug], practices=_ordered(members[slug]))
+        Keyword(slug=slug, label=labels[slug], practices=_ordered(members[slug].values()))
         for slug in sorted(labels, key=lambda s: title_key(labels[s]))
     )

@@ -8,6 +8,7 @@ Markdown that the checker has already cleared of executable HTML.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ def practice_uri(slug: str) -> str:
     return f"pratiques/{slug}.md"
 
 
+@functools.lru_cache(maxsize=65536)
 def page_url(uri: str, use_directory_urls: bool) -> str:
     """Site-relative URL of a source path, as MkDocs computes it."""
     stem, _ = posixpath.splitext(uri)
@@ -49,6 +51,7 @@ def page_url(uri: str, use_directory_urls: bool) -> str:
     return (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
 
 
+@functools.lru_cache(maxsize=262144)  # pure, and asked for the same pairs over and over by the templates
 def relative_href(from_uri: str, to_uri: str, use_directory_urls: bool) -> str:
     target, base = page_url(to_uri, use_directory_urls), page_url(from_uri, use_directory_urls)
     base_dir = base.rstrip("/") if use_directory_urls else posixpath.dirname(base)
