@@ -1,7 +1,7 @@
 """RGAA 4.1 / WCAG 2.1 AA: axe-core (node_modules, injected) finds no serious or critical violation.
 
 The audited pages are those of the real project (what readers get). AUDITED_PAGES is the one list
-to extend: the printable compendium's page joins it when it lands.
+to extend.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ AUDITED_PAGES: list[tuple[str, str, str | None]] = [
     ("practice", f"pratiques/{FIRST_PRACTICE}/", None),
     ("explorer-filtered", "pratiques/?themes=politique-rh&moments=prevenir&texte=agent", "#rc-filtres:not([hidden])"),
     ("open-data", "donnees/", None),
-    # Compendium: add ("compendium", "<its path>", None) here once its page exists.
+    ("compendium", "recueil/", None),
+    ("etat-des-lieux", "etat-des-lieux/", None),
+    ("form", "contribuer/proposer/", None),
 ]
 
 

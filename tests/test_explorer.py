@@ -306,3 +306,17 @@ def test_long_results_come_fifty_at_a_time(page: Any, paged_server: Server) -> N
     assert shown_titles(page) == [p.titre for p in published]
     assert page.evaluate("() => document.activeElement.textContent.trim()") == published[50].titre
     assert not page.locator("#rc-plus").is_visible()
+
+
+@pytest.mark.browser
+def test_print_this_selection_opens_exactly_the_filtered_practices(explorer: Any) -> None:
+    selection: Selection = {"themes": ("politique-rh",), "moments": ("prevenir",)}
+    select(explorer, selection)
+    titles = expected_titles(selection)
+    assert titles and len(titles) < len(INDEX.practices)
+    link = explorer.locator("#rc-imprimer")
+    assert link.is_visible()
+    link.click()
+    explorer.wait_for_selector(".rc-selection__fiches article.rc-fiche-imprimable", state="attached")
+    printed = explorer.locator(".rc-fiche-imprimable__titre").all_text_contents()
+    assert sorted(t.strip() for t in printed) == sorted(titles)

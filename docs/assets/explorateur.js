@@ -15,6 +15,8 @@
   var sortSelect = document.getElementById("rc-tri");
   var status = document.getElementById("rc-statut");
   var more = document.getElementById("rc-plus");
+  var printLink = document.getElementById("rc-imprimer");
+  var printBase = printLink ? printLink.getAttribute("href") : "";
   var cardList = document.querySelector("#rc-liste .rc-cartes");
   var cards = cardList ? Array.prototype.slice.call(cardList.children) : [];
 
@@ -195,6 +197,8 @@
     });
     lastResult = result;
     render();
+    // « Imprimer cette sélection »: the print-ready page of exactly the practices listed now.
+    printLink.href = printBase + "?p=" + result.map(function (n) { return cards[n].dataset.slug; }).join(",");
     status.textContent = result.length === data.nombre && !words.length && wants.every(function (x) { return x === null; })
       ? plural(result.length, "pratique publiée", "pratiques publiées")
       : plural(result.length, "pratique correspond", "pratiques correspondent") + " à votre sélection";
@@ -231,6 +235,7 @@
     form.hidden = false;
     root.classList.add("rc-explorateur--actif");
     document.getElementById("rc-tri-bloc").hidden = false;
+    document.getElementById("rc-imprimer-bloc").hidden = false;
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     facetBox.addEventListener("change", function () { changed(true); });
     sortSelect.addEventListener("change", function () { changed(true); });
