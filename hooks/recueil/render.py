@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -94,8 +95,11 @@ def template(name: str) -> Template:
 
 
 def _front_matter(**meta: str) -> Markup:
-    # MkDocs reads page metadata from YAML front matter; safe_dump quotes whatever needs it.
-    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    # MkDocs reads page metadata from YAML front matter; safe_dump quotes whatever needs it. The theme
+    # inserts title and description into HTML without escaping them (header, <meta>, search
+    # results): they are HTML-escaped here, which readers see as the original text.
+    escaped = {key: html.escape(value, quote=True) for key, value in meta.items()}
+    dumped = yaml.safe_dump(escaped, allow_unicode=True, sort_keys=False, width=10_000)
     return Markup(f"---\n{dumped}---\n")
 
 
