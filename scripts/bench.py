@@ -12,6 +12,7 @@ is the median of several runs.
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import shutil
 import statistics
@@ -29,12 +30,14 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from synthetic_corpus import generate  # noqa: E402
 
 from recueil.collection import load_collection  # noqa: E402
+from recueil.explorer import FILTER_PATH  # noqa: E402
 from recueil.index import build_index  # noqa: E402
 from recueil.plaintree import export_tree  # noqa: E402
 from recueil.site import compendium_options, generated_files  # noqa: E402
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-EXPLORER_DATA = ("pratiques/donnees-filtre.json",)  # the explorer's filter data, when present
+# The PDF has its own benchmark (make bench-pdf): builds here measure the site only.
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RECUEIL_PDF": "0"}
+EXPLORER_DATA = (FILTER_PATH,)
 
 
 def run_measured(command: list[str], cwd: Path) -> tuple[float, float]:
@@ -104,6 +107,7 @@ def bench_size(count: int, runs: int, work: Path) -> dict[str, float]:
     figures["search_mb"] = (site / "search" / "search_index.json").stat().st_size / 1e6
     data = [site / name for name in EXPLORER_DATA if (site / name).exists()]
     figures["explorer_kb"] = sum(p.stat().st_size for p in data) / 1e3 if data else float("nan")
+    figures["explorer_gz_b"] = (len(gzip.compress(data[0].read_bytes(), 9)) / count) if data else float("nan")
     return figures
 
 
@@ -155,12 +159,12 @@ def main() -> None:
         rebuild = serve_rebuild(args.runs, Path(temporary))
 
     print("| practices | load + validate | build (hook) | plain build | ratio | peak memory | site | "
-          "HTML per practice page | search index | explorer data |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "HTML per practice page | search index | explorer data | explorer data gzip per practice |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r['practices']:,.0f} | {r['load']:.2f} s | {r['build']:.1f} s | {r['plain']:.1f} s | "
               f"{r['ratio']:.2f} | {r['memory']:.0f} MB | {r['site_mb']:.1f} MB | {r['page_kb']:.1f} KB | "
-              f"{r['search_mb']:.2f} MB | {r['explorer_kb']:.0f} KB |")
+              f"{r['search_mb']:.2f} MB | {r['explorer_kb']:.0f} KB | {r['explorer_gz_b']:.1f} B |")
     print()
     print(f"Rebuild under `mkdocs serve` after editing one practice of the real collection: {rebuild:.2f} s "
           f"(median of {args.runs}).")
