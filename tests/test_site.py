@@ -196,3 +196,14 @@ def test_a_generated_page_never_silently_replaces_a_docs_file(tmp_path: Path) ->
     assert result.returncode == 1
     assert "ne doivent pas exister" in result.stdout + result.stderr
     assert "index-a-z.md" in result.stdout + result.stderr
+
+
+def test_search_indexes_the_sheets_not_the_listings_that_repeat_them(fixture_site: Build) -> None:
+    import json
+
+    index = json.loads((fixture_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert {f"pratiques/{slug}/" for slug in PUBLISHED} <= locations
+    for listing in ("themes/politique-rh/", "moments/prevenir/", "roles/rh/", "mots-cles/accueil/", "index-a-z/",
+                    "pratiques/"):
+        assert listing not in locations, listing

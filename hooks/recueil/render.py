@@ -94,11 +94,14 @@ def template(name: str) -> Template:
     return _ENV.get_template(name)
 
 
-def _front_matter(**meta: str) -> Markup:
+def _front_matter(*, listing: bool = False, **meta: str) -> Markup:
     # MkDocs reads page metadata from YAML front matter; safe_dump quotes whatever needs it. The theme
     # inserts title and description into HTML without escaping them (header, <meta>, search
     # results): they are HTML-escaped here, which readers see as the original text.
-    escaped = {key: html.escape(value, quote=True) for key, value in meta.items()}
+    escaped: dict[str, Any] = {key: html.escape(value, quote=True) for key, value in meta.items()}
+    if listing:
+        # Listing pages repeat every summary: searched, they would double the index and bury the sheets.
+        escaped["search"] = {"exclude": True}
     dumped = yaml.safe_dump(escaped, allow_unicode=True, sort_keys=False, width=10_000)
     return Markup(f"---\n{dumped}---\n")
 
@@ -109,13 +112,15 @@ class _Renderer:
         self.options = options
         self.pages: dict[str, str] = {}
 
-    def render(self, uri: str, template: str, title: str, description: str = "", **context: Any) -> None:
+    def render(self, uri: str, template: str, title: str, description: str = "", *, listing: bool = False,
+               **context: Any) -> None:
         def link(target: str | Practice, anchor: str = "") -> str:
             target_uri = practice_uri(target.slug) if isinstance(target, Practice) else target
             href = relative_href(uri, target_uri, self.options.use_directory_urls)
             return f"{href}#{anchor}" if anchor else href
 
-        front = _front_matter(title=title, description=description) if description else _front_matter(title=title)
+        meta = {"title": title, "description": description} if description else {"title": title}
+        front = _front_matter(listing=listing, **meta)
         self.pages[uri] = _ENV.get_template(template).render(
             front_matter=front, index=self.index, link=link, title=title, **context
         )
@@ -136,21 +141,22 @@ def render_pages(index: Index, options: SiteOptions | None = None) -> dict[str, 
             fields=VOCABULARY_FIELDS,
         )
     for theme in vocab["themes"].terms:
-        renderer.render(f"themes/{theme.id}.md", "groupe.md.j2", theme.libelle, theme.description,
+        renderer.render(f"themes/{theme.id}.md", "groupe.md.j2", theme.libelle, theme.description, listing=True,
                         term=theme, field="themes", group_field="moments")
     for moment in vocab["moments"].terms:
-        renderer.render(f"moments/{moment.id}.md", "groupe.md.j2", moment.libelle, moment.description,
+        renderer.render(f"moments/{moment.id}.md", "groupe.md.j2", moment.libelle, moment.description, listing=True,
                         term=moment, field="moments", group_field="themes")
     for role in vocab["roles"].terms:
-        renderer.render(f"roles/{role.id}.md", "groupe.md.j2", role.libelle, role.description,
+        renderer.render(f"roles/{role.id}.md", "groupe.md.j2", role.libelle, role.description, listing=True,
                         term=role, field="roles", group_field="themes")
     for keyword in index.keywords:
-        renderer.render(f"mots-cles/{keyword.slug}.md", "mot-cle.md.j2", f"Mot-clé : {keyword.label}",
+        renderer.render(f"mots-cles/{keyword.slug}.md", "mot-cle.md.j2", f"Mot-clé : {keyword.label}", listing=True,
                         keyword=keyword)
-    renderer.render("mots-cles/index.md", "mots-cles.md.j2", "Mots-clés")
-    renderer.render("index-a-z.md", "index-a-z.md.j2", "Index de A à Z")
+    renderer.render("mots-cles/index.md", "mots-cles.md.j2", "Mots-clés", listing=True)
+    renderer.render("index-a-z.md", "index-a-z.md.j2", "Index de A à Z", listing=True)
     renderer.render("pratiques/index.md", "pratiques.md.j2", "Explorer les pratiques",
-                    "Toutes les pratiques publiées, à filtrer par thème, moment, rôle, effort, service ou mot-clé.")
+                    "Toutes les pratiques publiées, à filtrer par thème, moment, rôle, effort, service ou mot-clé.",
+                    listing=True)
     renderer.render("donnees/index.md", "donnees.md.j2", "Données ouvertes",
                     "Les métadonnées de toutes les pratiques en JSON et en CSV, sous Licence Ouverte.",
                     fields=documented_fields())
