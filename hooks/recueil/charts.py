@@ -10,10 +10,10 @@ import math
 import textwrap
 from dataclasses import dataclass
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from recueil.model import Chart, Figure
+from recueil.templating import ENV, template
 
 WIDTH = 640
 MARGIN = 16
@@ -133,17 +133,10 @@ def layout(chart: Chart) -> Drawing:
     return _before_after(chart) if chart.type == "avant-apres" else _horizontal_bars(chart)
 
 
-_ENV = Environment(
-    loader=PackageLoader("recueil", "templates"),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_ENV.filters["with_unit"] = with_unit
+ENV.filters["with_unit"] = with_unit
 
 
 def svg(chart: Chart) -> Markup:
     """The chart as one inline <svg role="img"> element, without blank lines (it sits in Markdown)."""
-    rendered = _ENV.get_template("graphique.svg.j2").render(d=layout(chart))
+    rendered = template("graphique.svg.j2").render(d=layout(chart))
     return Markup("\n".join(line for line in rendered.splitlines() if line.strip()))

@@ -20,7 +20,8 @@ from markupsafe import Markup
 from recueil.collection import slugify, title_key
 from recueil.index import Index, Keyword, sort_key
 from recueil.model import Practice, Recommendation, Source
-from recueil.render import _ENV, page_url, practice_uri, relative_href
+from recueil.render import page_url, practice_uri, relative_href
+from recueil.templating import template
 from recueil.vocabulary import VOCABULARY_FIELDS, Term, vocabularies
 
 TITLE = "Recueil de bonnes pratiques"
@@ -240,19 +241,19 @@ def _context(compendium: Compendium, page_uri: str, internal: bool = True) -> di
 
 def render_document(compendium: Compendium) -> str:
     """A standalone HTML document of the compendium, for the PDF renderer."""
-    return _ENV.get_template("recueil.html.j2").render(**_context(compendium, PAGE_URI))
+    return template("recueil.html.j2").render(**_context(compendium, PAGE_URI))
 
 
 def render_site_pages(index: Index, options: CompendiumOptions, pdf_links: bool = True) -> dict[str, str]:
     """The site's compendium page, the selection page and the print-ready sheets it shows, as {path: content}."""
     compendium = build_compendium(index, options)
     themes = [t for t in vocabularies()["themes"].terms if index.having("themes", t.id)]
-    page = _ENV.get_template("recueil.md.j2").render(
+    page = template("recueil.md.j2").render(
         **_context(compendium, PAGE_URI), themes=themes, pdf_links=pdf_links,
         pdf_href=_relative_file(PAGE_URI, "recueil.pdf", options), theme_pdf_href=lambda t: _relative_file(
             PAGE_URI, pdf_name(t), options),
     )
-    selection = _ENV.get_template("recueil-selection.md.j2").render(
+    selection = template("recueil-selection.md.j2").render(
         title="Sélection de pratiques à imprimer",
         script_href=_relative_file(SELECTION_URI, "assets/recueil-selection.js", options),
         sheets_href=_relative_file(SELECTION_URI, SHEETS_URI, options),
@@ -262,9 +263,9 @@ def render_site_pages(index: Index, options: CompendiumOptions, pdf_links: bool 
 
 def sheets_json(compendium: Compendium) -> str:
     """Every sheet rendered print-ready, keyed by slug, for the selection page to pick from."""
-    template = _ENV.get_template("recueil-fiche.html.j2")
+    sheet = template("recueil-fiche.html.j2")
     context = _context(compendium, SELECTION_URI, internal=False)
-    data = {s.practice.slug: {"titre": s.practice.titre, "html": template.render(s=s, **context)}
+    data = {s.practice.slug: {"titre": s.practice.titre, "html": sheet.render(s=s, **context)}
             for s in compendium.sheets}
     return json.dumps({"fiches": data}, ensure_ascii=False, separators=(",", ":"))
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from recueil.index import Index
-from recueil.render import page_url, practice_uri, template
+from recueil.render import page_url, practice_uri
+from recueil.templating import template
 
 FEED_PATH = "flux.xml"
 FEED_SIZE = 20

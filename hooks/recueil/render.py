@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from jinja2 import Environment
 from markupsafe import Markup
 
 from recueil import charts
 from recueil.index import Index
 from recueil.model import Practice
 from recueil.schema_doc import documented_fields
+from recueil.templating import ENV
 from recueil.vocabulary import VOCABULARY_FIELDS, vocabularies
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -68,30 +69,19 @@ def french_date(value: dt.date) -> str:
 
 
 def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("recueil", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = ENV
     vocab = vocabularies()
     env.globals["vocab"] = vocab
     env.filters["label"] = lambda term_id, field: vocab[field].label(term_id)
     env.filters["french_date"] = french_date
     env.tests["contains"] = lambda collection, item: item in collection
     env.globals["svg"] = charts.svg
-    env.filters["with_unit"] = charts.with_unit
     return env
 
 
 _ENV = _environment()
 
 
-def template(name: str) -> Template:
-    """A template of the shared autoescaped environment, for outputs that are not pages (feed…)."""
-    return _ENV.get_template(name)
 
 
 def _front_matter(*, listing: bool = False, **meta: str) -> Markup:
@@ -112,7 +102,7 @@ class _Renderer:
         self.options = options
         self.pages: dict[str, str] = {}
 
-    def render(self, uri: str, template: str, title: str, description: str = "", *, listing: bool = False,
+    def render(self, uri: str, template_name: str, title: str, description: str = "", *, listing: bool = False,
                **context: Any) -> None:
         def link(target: str | Practice, anchor: str = "") -> str:
             target_uri = practice_uri(target.slug) if isinstance(target, Practice) else target
@@ -121,7 +111,7 @@ class _Renderer:
 
         meta = {"title": title, "description": description} if description else {"title": title}
         front = _front_matter(listing=listing, **meta)
-        self.pages[uri] = _ENV.get_template(template).render(
+        self.pages[uri] = _ENV.get_template(template_name).render(
             front_matter=front, index=self.index, link=link, title=title, **context
         )
 

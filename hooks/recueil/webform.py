@@ -11,9 +11,10 @@ from typing import Any
 
 from recueil import body, export
 from recueil.placeholder import MARKER
-from recueil.render import _ENV, page_url
+from recueil.render import page_url
 from recueil.safety import PERSONAL_DATA_PATTERNS
 from recueil.scaffold import SECTION_HINTS
+from recueil.templating import template
 from recueil.vocabulary import VOCABULARY_FIELDS, practice_schema, vocabularies
 
 SCHEMA_URI = export.SCHEMA_PATH
@@ -57,7 +58,7 @@ def form_page(*, new_file_url: str | None, practices_dir: str, use_directory_url
         "marqueur": MARKER,
         "donneesPersonnelles": PERSONAL_DATA_PATTERNS,
     }
-    return _ENV.get_template("proposer.md.j2").render(
+    return template("proposer.md.j2").render(
         properties=properties,
         required=required,
         main_choices=[c for c in choices if c["key"] not in OPTIONAL_CHOICES],
