@@ -32,7 +32,7 @@ from synthetic_corpus import generate  # noqa: E402
 from recueil.collection import load_collection  # noqa: E402
 from recueil.explorer import FILTER_PATH  # noqa: E402
 from recueil.index import build_index  # noqa: E402
-from recueil.plaintree import export_tree  # noqa: E402
+from recueil.plaintree import config_elsewhere, export_tree  # noqa: E402
 from recueil.site import compendium_options, generated_files  # noqa: E402
 
 # The PDF has its own benchmark (make bench-pdf): builds here measure the site only.
@@ -56,13 +56,7 @@ def median(measure: Callable[[], float], runs: int) -> float:
 
 
 def project_config(practices: Path) -> dict[str, object]:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["docs_dir"] = str(ROOT / "docs")
-    config["hooks"] = [str(ROOT / hook) for hook in config["hooks"]]
-    config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
-    config.pop("watch", None)
-    config["extra"]["recueil"]["pratiques"] = str(practices)
-    return config
+    return config_elsewhere(ROOT, practices)
 
 
 def load_time(practices: Path) -> float:

@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from recueil.plaintree import config_elsewhere
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -85,12 +87,7 @@ def build_site(work: Path, count: int) -> tuple[Path, float]:
         subprocess.run([sys.executable, str(ROOT / "scripts" / "synthetic_corpus.py"), str(practices),
                         "--count", str(count)], check=True, cwd=ROOT,
                        env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")})
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["docs_dir"] = str(ROOT / "docs")
-    config["hooks"] = [str(ROOT / hook) for hook in config["hooks"]]
-    config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
-    config.pop("watch", None)
-    config["extra"]["recueil"]["pratiques"] = str(practices)
+    config = config_elsewhere(ROOT, practices)
     config_file = work / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     site = work / "site"

@@ -12,6 +12,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from recueil.plaintree import config_elsewhere
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
@@ -32,12 +34,7 @@ class Build:
 
 def write_config(tmp: Path, practices: Path, **overrides: object) -> Path:
     """The project's mkdocs.yml with absolute paths, reading `practices` instead."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["docs_dir"] = str(ROOT / "docs")
-    config["hooks"] = [str(ROOT / hook) for hook in config["hooks"]]
-    config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
-    config.pop("watch", None)
-    config["extra"]["recueil"]["pratiques"] = str(practices)
+    config = config_elsewhere(ROOT, practices)
     config.update(overrides)
     path = tmp / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -15,6 +15,18 @@ from typing import Any
 import yaml
 
 
+def config_elsewhere(project: Path, practices: Path) -> dict[str, Any]:
+    """The project's mkdocs.yml with absolute paths, reading `practices`: buildable from any folder
+    (tests and benchmarks build real sites over other corpora this way)."""
+    config: dict[str, Any] = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(project / config.get("docs_dir", "docs"))
+    config["hooks"] = [str(project / hook) for hook in config["hooks"]]
+    config["theme"]["custom_dir"] = str(project / config["theme"]["custom_dir"])
+    config.pop("watch", None)
+    config["extra"]["recueil"]["pratiques"] = str(practices)
+    return config
+
+
 class ExportError(Exception):
     pass
 
