@@ -21,7 +21,7 @@ from recueil.collection import load_collection
 from recueil.compendium import CompendiumOptions
 from recueil.index import Index, build_index
 from recueil.model import Practice
-from recueil.pdf import PdfError, write_pdfs
+from recueil.pdf import CACHE_FOLDER, PdfError, write_pdfs
 from recueil.render import practice_uri
 from recueil.site import compendium_options, generated_files
 
@@ -103,8 +103,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     if index is None or not _pdf_enabled():
         return
     started = time.perf_counter()
+    cache = Path(config.config_file_path).parent / CACHE_FOLDER
     try:
-        written = write_pdfs(index, _compendium_options(config), Path(config.site_dir))
+        written = write_pdfs(index, _compendium_options(config), Path(config.site_dir), cache=cache)
     except PdfError as error:
         raise Abort(f"PDF du recueil : {error}") from error
-    log.info(f"{len(written)} PDF du recueil écrits en {time.perf_counter() - started:.1f} s")
+    log.info(f"{len(written.paths)} PDF du recueil écrits en {time.perf_counter() - started:.1f} s "
+             f"({written.laid_out} documents mis en page, {written.reused} repris de {CACHE_FOLDER})")

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from recueil.compendium import CompendiumOptions
-from recueil.pdf import PdfError, pdfs_from_folder
+from recueil.pdf import CACHE_FOLDER, PdfError, pdfs_from_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,13 +47,15 @@ def main() -> int:
     )
     started = time.perf_counter()
     try:
-        written = pdfs_from_folder(practices.resolve(), args.output, options)
+        written = pdfs_from_folder(practices.resolve(), args.output, options,
+                                   cache=args.config_file.parent / CACHE_FOLDER)
     except PdfError as error:
         print(error, file=sys.stderr)
         return 1
-    for path in written:
+    for path in written.paths:
         print(path)
-    print(f"{len(written)} PDF écrits en {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(f"{len(written.paths)} PDF écrits en {time.perf_counter() - started:.1f} s ({written.laid_out} documents "
+          f"mis en page, {written.reused} repris de {CACHE_FOLDER})", file=sys.stderr)
     return 0
 
 

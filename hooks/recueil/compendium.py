@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -31,6 +31,10 @@ AUTHOR = "Contributeurs du Recueil de bonnes pratiques"
 PAGE_URI = "recueil.md"
 SELECTION_URI = "recueil/selection.md"
 SHEETS_URI = "recueil/fiches.json"
+# The parts around the chapters, by anchor: their headings, the running header and the bookmarks of the PDF.
+PART_TITLES = {"sommaire": "Sommaire", "introduction": "Introduction",
+               "recommandations": "Synthèse des recommandations", "index-mots-cles": "Index des mots-clés",
+               "sources": "Sources"}
 
 # The site's Markdown extensions that make sense for a sheet body (snippets and permalinks do not).
 MARKDOWN_EXTENSIONS = ["abbr", "attr_list", "admonition", "def_list", "footnotes", "md_in_html", "tables",
@@ -95,6 +99,15 @@ class Compendium:
 
     def contains(self, slug: str) -> bool:
         return slug in self.slugs
+
+    @property
+    def parts(self) -> tuple[tuple[str, str], ...]:
+        """(anchor, title) of each part in print order, chapters included (the cover is not a part)."""
+        opening = [a for a in ("sommaire", "introduction", "recommandations") if a != "recommandations"
+                   or self.recommendations]
+        return (*((a, PART_TITLES[a]) for a in opening),
+                *((f"theme-{chapter.theme.id}", chapter.theme.libelle) for chapter in self.chapters),
+                *((a, PART_TITLES[a]) for a in ("index-mots-cles", "sources")))
 
 
 def online_url(practice: Practice, options: CompendiumOptions) -> str | None:
@@ -210,38 +223,82 @@ def _sources(practices: Iterable[Practice]) -> tuple[SourceEntry, ...]:
     return tuple(SourceEntry(source=s, practices=tuple(sorted(citing[s], key=sort_key))) for s in ordered)
 
 
-class _Links:
-    """Where a sheet's links point: inside the compendium when the target is in it, else to the site."""
+PDF_LINK = "recueil:"  # the scheme of links between the PDF's parts, resolved when they are assembled (recueil.pdf)
+PLACEHOLDER_PAGE = 999  # printed where a page number is not known yet: as wide as the real ones at scale
 
-    def __init__(self, compendium: Compendium, page_uri: str, internal: bool) -> None:
+
+class _Links:
+    """Where links point: inside the compendium when the target is in it, else to the site.
+
+    `inside` is "#" on the site page (anchors), PDF_LINK in the PDF's parts (a target is in another
+    document until the parts are assembled), None for sheets shown alone (the selection page).
+    """
+
+    def __init__(self, compendium: Compendium, page_uri: str, inside: str | None) -> None:
         self.compendium = compendium
         self.page_uri = page_uri
-        self.internal = internal
+        self.inside = inside
 
     def _site(self, uri: str) -> str:
         return relative_href(self.page_uri, uri, self.compendium.options.use_directory_urls)
 
+    def anchor(self, name: str) -> str:
+        return f"{self.inside or '#'}{name}"
+
     def practice(self, practice: Practice) -> str:
-        if self.internal and self.compendium.contains(practice.slug):
-            return f"#p-{practice.slug}"
+        # In the PDF a sheet links the same way in every edition: the assembly knows what each holds.
+        if self.inside == PDF_LINK or (self.inside and self.compendium.contains(practice.slug)):
+            return self.anchor(f"p-{practice.slug}")
         return self._site(practice_uri(practice.slug))
 
     def keyword(self, label: str) -> str:
         slug = self.compendium.index.keyword_slugs[label]
-        if self.internal:
-            return f"#mc-{slug}"
+        if self.inside:
+            return self.anchor(f"mc-{slug}")
         return self._site(f"mots-cles/{slug}.md")
 
 
-def _context(compendium: Compendium, page_uri: str, internal: bool = True) -> dict[str, Any]:
-    links = _Links(compendium, page_uri, internal)
+def _no_page(anchor: str) -> None:
+    return None
+
+
+def _placeholder_page(anchor: str) -> int:
+    return PLACEHOLDER_PAGE
+
+
+def _context(compendium: Compendium, page_uri: str, inside: str | None = "#",
+             numbers: Mapping[str, int] | None = None) -> dict[str, Any]:
+    links = _Links(compendium, page_uri, inside)
+    page_of: Callable[[str], int | None] = _no_page  # the site page prints no page numbers
+    if inside == PDF_LINK:
+        page_of = numbers.get if numbers is not None else _placeholder_page
     return {"c": compendium, "practice_link": links.practice, "keyword_link": links.keyword,
-            "fields": VOCABULARY_FIELDS}
+            "href": links.anchor, "page_of": page_of, "titles": PART_TITLES, "fields": VOCABULARY_FIELDS}
 
 
-def render_document(compendium: Compendium) -> str:
-    """A standalone HTML document of the compendium, for the PDF renderer."""
-    return template("recueil.html.j2").render(**_context(compendium, PAGE_URI))
+def pdf_sheet(compendium: Compendium, sheet: Sheet) -> str:
+    """A sheet as a document of its own: the same HTML in every edition that prints it."""
+    return template("recueil-pdf.html.j2").render(
+        part="fiche", s=sheet, title=sheet.practice.titre, **_context(compendium, PAGE_URI, PDF_LINK))
+
+
+def pdf_parts(compendium: Compendium, numbers: Mapping[str, int] | None) -> list[str]:
+    """The parts that print page numbers, as documents: the opening parts, each chapter's opening, the keyword
+    index. `numbers` maps an anchor to its page; None prints a placeholder (to learn the parts' lengths)."""
+    pdf = template("recueil-pdf.html.j2")
+    context = _context(compendium, PAGE_URI, PDF_LINK, numbers)
+    return [
+        pdf.render(part="debut", title=compendium.title, **context),
+        *(pdf.render(part="ouverture", chapter=chapter, title=chapter.theme.libelle, **context)
+          for chapter in compendium.chapters),
+        pdf.render(part="index", title=PART_TITLES["index-mots-cles"], **context),
+    ]
+
+
+def pdf_sources(compendium: Compendium) -> str:
+    """The list of sources as a document: the last part, which prints no page number."""
+    return template("recueil-pdf.html.j2").render(part="sources", title=PART_TITLES["sources"],
+                                                  **_context(compendium, PAGE_URI, PDF_LINK))
 
 
 def render_site_pages(index: Index, options: CompendiumOptions, pdf_links: bool = True) -> dict[str, str]:
@@ -264,7 +321,7 @@ def render_site_pages(index: Index, options: CompendiumOptions, pdf_links: bool 
 def sheets_json(compendium: Compendium) -> str:
     """Every sheet rendered print-ready, keyed by slug, for the selection page to pick from."""
     sheet = template("recueil-fiche.html.j2")
-    context = _context(compendium, SELECTION_URI, internal=False)
+    context = _context(compendium, SELECTION_URI, inside=None)
     data = {s.practice.slug: {"titre": s.practice.titre, "html": sheet.render(s=s, **context)}
             for s in compendium.sheets}
     return json.dumps({"fiches": data}, ensure_ascii=False, separators=(",", ":"))

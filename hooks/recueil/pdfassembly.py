@@ -1,0 +1,246 @@
+"""Assemble laid-out documents into one PDF with pikepdf.
+
+The pages are appended in print order and every document's named destinations (one per element id)
+join one name tree, so `recueil.pdf#p-<slug>` opens a sheet. Links the documents could not resolve on
+their own (`link_scheme:<anchor>`, the anchor being in another document) become internal links, or
+links to a fallback address (a practice outside this edition: its online page). Then the running
+header and "page X / Y" are stamped in the margins (drawn by reportlab), the bookmarks added, each
+font program embedded once for all documents, and the metadata set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+from fontTools import subset  # type: ignore[import-untyped]  # WeasyPrint's own dependency
+from pikepdf import Array, Dictionary, Name, OutlineItem, String
+from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
+from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
+from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
+from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
+
+MM = 72 / 25.4
+# Where the header and footer sit: inside the page margins of recueil-pdf.css (22 mm top, 18 mm sides, 20 mm bottom).
+HEADER_BASELINE = A4[1] - 12.5 * MM
+FOOTER_BASELINE = 9 * MM
+SIDE = 18 * MM
+STAMP = "/RecueilMarges"  # the header and footer's name among a page's resources
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bookmark:
+    title: str
+    anchor: str
+    children: tuple[Bookmark, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Metadata:
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    language: str
+    modified: dt.date | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Stamp:
+    """What the margins of each page show: `headers[i]` left on page i + 1 (None: nothing on that page)."""
+
+    headers: Sequence[str | None]
+    title: str  # right of the header
+    font: Path  # a TrueType file, embedded
+
+
+def assemble(documents: Sequence[bytes], *, stamp: Stamp, bookmarks: Sequence[Bookmark], link_scheme: str,
+             fallbacks: Mapping[str, str], metadata: Metadata, fonts: Mapping[tuple[str, bool], Path]) -> bytes:
+    """One PDF of `documents` in order. `fonts` maps (family, bold) to the file WeasyPrint subset."""
+    pdf = pikepdf.new()
+    destinations: dict[str, Array] = {}
+    for document in documents:
+        # pikepdf keeps what the copied pages need from each source (holding the sources costs 1/3 more memory).
+        source = pikepdf.open(io.BytesIO(document))
+        start = len(pdf.pages)
+        pdf.pages.extend(source.pages)
+        for name, destination in _own_destinations(pdf, source, start).items():
+            destinations.setdefault(name, destination)
+    _resolve_links(pdf, f"{link_scheme}:", destinations, fallbacks)
+    names = pikepdf.NameTree.new(pdf)
+    for name, destination in destinations.items():
+        names[name] = destination
+    pdf.Root.Names = Dictionary(Dests=names.obj)
+    with pdf.open_outline() as outline:
+        outline.root.extend(_outline_items(bookmarks, destinations))
+    _stamp(pdf, stamp)
+    _share_font_programs(pdf, fonts)
+    _set_metadata(pdf, metadata)
+    output = io.BytesIO()
+    pdf.save(output, deterministic_id=True, compress_streams=True,
+             object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return output.getvalue()
+
+
+def _links(pages: Sequence[pikepdf.Page]) -> Iterator[pikepdf.Object]:
+    for page in pages:
+        for annotation in page.obj.get("/Annots", Array()):
+            if annotation.get("/Subtype") == "/Link":
+                yield annotation
+
+
+def _own_destinations(pdf: pikepdf.Pdf, source: pikepdf.Pdf, start: int) -> dict[str, Array]:
+    """The source's named destinations, pointing at its pages in `pdf`; its own links made explicit."""
+    if "/Names" not in source.Root or "/Dests" not in source.Root.Names:
+        return {}
+    position = {page.obj.objgen: index for index, page in enumerate(source.pages)}
+    own = {name: Array([pdf.pages[start + position[target[0].objgen]].obj, *list(target)[1:]])
+           for name, target in pikepdf.NameTree(source.Root.Names.Dests).items()}
+    # Every document has a « Contexte » footnote or an id another one has too: a link inside a document
+    # stays inside it, whatever the name tree keeps for that name.
+    for annotation in _links(pdf.pages[start:]):
+        target = annotation.get("/Dest")
+        if isinstance(target, String) and str(target) in own:
+            annotation.Dest = own[str(target)]
+    return own
+
+
+def _resolve_links(pdf: pikepdf.Pdf, prefix: str, destinations: Mapping[str, Array],
+                   fallbacks: Mapping[str, str]) -> None:
+    for page in pdf.pages:
+        annotations = page.obj.get("/Annots")
+        if annotations is None:
+            continue
+        kept = []
+        for annotation in annotations:
+            action = annotation.get("/A", Dictionary())
+            uri = str(action.get("/URI", ""))
+            if annotation.get("/Subtype") == "/Link" and uri.startswith(prefix):
+                anchor = uri.removeprefix(prefix)
+                if anchor in destinations:
+                    del annotation["/A"]
+                    annotation.Dest = destinations[anchor]
+                elif anchor in fallbacks:
+                    action.URI = String(fallbacks[anchor])
+                else:
+                    continue  # nowhere to go: the text stays, the link goes
+            kept.append(annotation)
+        page.obj.Annots = Array(kept)
+
+
+def _outline_items(bookmarks: Sequence[Bookmark], destinations: Mapping[str, Array]) -> list[OutlineItem]:
+    items = []
+    for bookmark in bookmarks:
+        item = OutlineItem(bookmark.title, destinations[bookmark.anchor])
+        item.children.extend(_outline_items(bookmark.children, destinations))
+        items.append(item)
+    return items
+
+
+def _stamp(pdf: pikepdf.Pdf, stamp: Stamp) -> None:
+    """The running header and "page X / Y", drawn by reportlab on a page of their own laid over each page."""
+    # A new font object for each PDF: reportlab numbers a subset's characters in the order a document uses
+    # them, in a state a later document could inherit; the same pages must always make the same PDF.
+    pdfmetrics.registerFont(TTFont("Recueil-Entete", str(stamp.font)))
+    total = len(pdf.pages)
+    buffer = io.BytesIO()
+    # invariant: no date or random id, so that the same pages make the same PDF.
+    canvas = Canvas(buffer, pagesize=A4, invariant=1, initialFontName="Recueil-Entete", initialFontSize=8)
+    stamped = [index for index, header in enumerate(stamp.headers) if header is not None]
+    for index in stamped:
+        canvas.setFont("Recueil-Entete", 8)
+        canvas.setFillColorRGB(0x55 / 255, 0x55 / 255, 0x55 / 255)
+        canvas.drawString(SIDE, HEADER_BASELINE, stamp.headers[index])
+        canvas.drawRightString(A4[0] - SIDE, HEADER_BASELINE, stamp.title)
+        canvas.setFillColorRGB(0x33 / 255, 0x33 / 255, 0x33 / 255)
+        canvas.drawCentredString(A4[0] / 2, FOOTER_BASELINE, f"page {index + 1} / {total}")
+        canvas.showPage()
+    canvas.save()
+    overlay = pikepdf.open(io.BytesIO(buffer.getvalue()))
+    for index, stamp_page in zip(stamped, overlay.pages, strict=True):
+        _lay_over(pdf, pdf.pages[index], pdf.copy_foreign(stamp_page.as_form_xobject()))
+
+
+def _lay_over(pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object) -> None:
+    """Draw a form XObject of the page's size over the page, under a fixed name (pikepdf's add_overlay picks
+    a random one: the same pages would not make the same PDF)."""
+    # The pages of one document share their resources: each page gets its own dictionaries.
+    resources = Dictionary({str(key): value for key, value in page.obj.get("/Resources", Dictionary()).items()})
+    xobjects = Dictionary({str(key): value for key, value in resources.get("/XObject", Dictionary()).items()})
+    xobjects[STAMP] = form
+    resources.XObject = xobjects
+    page.obj.Resources = resources
+    page.contents_add(pdf.make_stream(b"q\n"), prepend=True)  # the page's own drawing state is put back
+    page.contents_add(pdf.make_stream(f"\nQ\nq {STAMP} Do Q\n".encode()), prepend=False)
+
+
+def _cids(widths: pikepdf.Object) -> Iterator[int]:
+    """The glyphs a CIDFont's /W array gives widths for: `c [w1 … wn]` or `first last w`."""
+    items = list(widths)
+    position = 0
+    while position < len(items):
+        first = int(items[position])
+        if isinstance(items[position + 1], Array):
+            yield from range(first, first + len(items[position + 1]))
+            position += 2
+        else:
+            yield from range(first, int(items[position + 1]) + 1)
+            position += 3
+
+
+def _share_font_programs(pdf: pikepdf.Pdf, fonts: Mapping[tuple[str, bool], Path]) -> None:
+    """Embed each font file once, subset to the glyphs of every document, instead of once per document.
+
+    WeasyPrint keeps the font's own glyph ids when it subsets (CIDToGIDMap /Identity), so one subset of
+    the original file holding every glyph used serves all of its subsets' font dictionaries.
+    """
+    users: dict[Path, list[pikepdf.Object]] = {}
+    glyphs: dict[Path, set[int]] = {}
+    for font in pdf.objects:
+        if not isinstance(font, Dictionary) or font.get("/Subtype") != "/CIDFontType2":
+            continue
+        descriptor = font.FontDescriptor
+        family = str(descriptor.get("/FontFamily", ""))
+        style = str(descriptor.FontName).partition("+")[2].removeprefix(family.replace(" ", "-"))
+        path = fonts.get((family, "Bold" in style))
+        if path is None or font.get("/CIDToGIDMap") != "/Identity" or "/FontFile2" not in descriptor:
+            continue  # not one of ours: it keeps its own subset
+        users.setdefault(path, []).append(descriptor)
+        glyphs.setdefault(path, {0}).update(_cids(font.get("/W", Array())))
+    for path, descriptors in users.items():
+        options = subset.Options(retain_gids=True, hinting=False, notdef_outline=True, glyph_names=False)
+        options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM"]
+        font_file = subset.load_font(io.BytesIO(path.read_bytes()), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(gids=sorted(glyphs[path]))
+        subsetter.subset(font_file)
+        data = io.BytesIO()
+        font_file.save(data)
+        program = pdf.make_stream(data.getvalue())
+        program.Length1 = len(data.getvalue())
+        for descriptor in descriptors:
+            descriptor.FontFile2 = program
+
+
+def _pdf_date(day: dt.date) -> str:
+    return f"D:{day:%Y%m%d}000000Z"
+
+
+def _set_metadata(pdf: pikepdf.Pdf, metadata: Metadata) -> None:
+    info = Dictionary(Title=String(metadata.title), Author=String(metadata.author),
+                      Subject=String(metadata.subject), Keywords=String(metadata.keywords),
+                      Creator=String("Recueil de bonnes pratiques"),
+                      Producer=String(f"WeasyPrint, reportlab, pikepdf {pikepdf.__version__}"))
+    if metadata.modified:
+        info.ModDate = String(_pdf_date(metadata.modified))
+    pdf.docinfo = pdf.make_indirect(info)
+    pdf.Root.Lang = String(metadata.language)
+    pdf.Root.PageMode = Name.UseOutlines  # open with the bookmarks shown
+    pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+        xmp.load_from_docinfo(pdf.docinfo)
+        xmp["dc:language"] = [metadata.language]
