@@ -18,7 +18,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
-from pypdf.generic import Destination
+from pypdf.generic import Destination, DictionaryObject
 
 from conftest import CORPUS, ROOT, Build, mkdocs_build, pdf_available
 from recueil.collection import load_collection
@@ -178,19 +178,104 @@ def test_pdf_metadata_and_language(fixture_site: Build) -> None:
     assert (round(float(size.width) * 25.4 / 72), round(float(size.height) * 25.4 / 72)) == (210, 297)
 
 
-def test_pdf_fonts_are_embedded(fixture_site: Build) -> None:
+def _fonts(reader: PdfReader) -> list[Any]:
+    """Every font dictionary of the file, the stamped header's (in a form XObject) included."""
+    return [obj for number in range(1, reader.trailer["/Size"])
+            if isinstance(obj := _object(reader, number), DictionaryObject) and obj.get("/Type") == "/Font"
+            and obj.get("/Subtype") != "/Type0"]  # a Type0 font is a wrapper: its CIDFont is listed too
+
+
+def _object(reader: PdfReader, number: int) -> Any:
+    try:
+        return reader.get_object(number)
+    except Exception:  # a free or compressed-away object number
+        return None
+
+
+def test_pdf_fonts_are_embedded_once(fixture_site: Build) -> None:
     reader = PdfReader(_pdf(fixture_site))
-    fonts = {}
-    for page in reader.pages:
-        for name, font in page["/Resources"].get("/Font", {}).items():
-            font = font.get_object()
-            descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)
-            fonts[str(font.get("/BaseFont", name))] = descriptor["/FontDescriptor"].get_object()
+    fonts = _fonts(reader)
     assert fonts
-    for name, descriptor in fonts.items():
-        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), name
-    # Only the stylesheet's own faces (local DejaVu files), no fallback picked by fontconfig.
-    assert all("+Recueil-" in name for name in fonts), sorted(fonts)
+    programs = set()
+    for font in fonts:
+        descriptor = font["/FontDescriptor"].get_object()
+        files = [key for key in ("/FontFile", "/FontFile2", "/FontFile3") if key in descriptor]
+        assert files, font["/BaseFont"]
+        programs.add(descriptor.raw_get(files[0]).idnum)
+        # Only the stylesheet's own faces (local DejaVu files) and the header's, no fallback picked by fontconfig.
+        face = str(font["/BaseFont"]).partition("+")[2]
+        assert face.startswith("Recueil-") or face == "DejaVuSans", face
+    # Each sheet is laid out on its own, yet each font file is embedded once: five faces at most, and the
+    # header's, whatever the number of sheets.
+    assert len(programs) <= 6 < len(fonts), (len(programs), len(fonts))
+
+
+def test_pdf_running_header_and_page_x_of_y(fixture_site: Build) -> None:
+    texts = _page_texts(_pdf(fixture_site))
+    total = len(texts)
+    assert "page 1 /" not in texts[0] and "Recueil de bonnes pratiques" in texts[0]  # the cover: no header
+    for number, text in enumerate(texts[1:], start=2):
+        assert text.endswith(f"page {number} / {total}"), (number, text[-80:])
+        assert text.split(" Recueil de bonnes pratiques ")[0] in {"Sommaire", "Introduction",
+                                                                  "Synthèse des recommandations",
+                                                                  "Index des mots-clés", "Sources",
+                                                                  *(t.libelle for t in THEMES.terms)}, text[:80]
+    reader = PdfReader(_pdf(fixture_site))
+    for theme, children in ((title, children) for title, _, children in _outline(reader) if title in
+                            {t.libelle for t in THEMES.terms}):
+        for _, page in children:  # a sheet's pages are headed by the theme of its chapter
+            assert texts[page - 1].startswith(f"{theme} Recueil de bonnes pratiques"), texts[page - 1][:80]
+
+
+def _links(reader: PdfReader) -> list[tuple[int, str | int]]:
+    """(page, target) of every link: a page number inside the PDF, or a URI."""
+    pages = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages, start=1)}
+    links: list[tuple[int, str | int]] = []
+    for number, page in enumerate(reader.pages, start=1):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if "/Dest" in annotation:
+                links.append((number, pages[annotation["/Dest"][0].idnum]))
+            elif "/A" in annotation:
+                links.append((number, str(annotation["/A"]["/URI"])))
+    return links
+
+
+def test_pdf_links_lead_to_the_page_of_their_target(fixture_site: Build) -> None:
+    reader = PdfReader(_pdf(fixture_site))
+    texts = _page_texts(_pdf(fixture_site))
+    links = _links(reader)
+    assert not [target for _, target in links if isinstance(target, str) and not target.startswith("https://")]
+    internal = [(page, target) for page, target in links if isinstance(target, int)]
+    contents = [target for page, target in internal if texts[page - 1].split(" Recueil de bonnes pratiques ")[0]
+                == "Sommaire"]
+    first_pages = {p.titre: number for _, _, children in _outline(reader) for p in PUBLISHED.values()
+                   for title, number in children if title == p.titre}
+    # The contents link every sheet, to the page where it starts.
+    assert set(first_pages.values()) <= set(contents)
+    # recueil.pdf#p-<slug> opens a sheet: the named destinations lead to the sheets' first pages.
+    names = reader.named_destinations
+    for slug, practice in PUBLISHED.items():
+        assert reader.get_destination_page_number(names[f"p-{slug}"]) + 1 == first_pages[practice.titre]
+
+
+def _sheet_pages(reader: PdfReader, slug: str) -> range:
+    """The pages of a sheet: from its first page to the page before the next bookmark's."""
+    starts = sorted({page for _, page, children in _outline(reader) for page in [page, *(p for _, p in children)]})
+    first = reader.get_destination_page_number(reader.named_destinations[f"p-{slug}"]) + 1
+    return range(first, next((page for page in starts if page > first), len(reader.pages) + 1))
+
+
+def test_related_practices_link_inside_the_pdf_or_to_their_online_page(fixture_site: Build) -> None:
+    # alpha (politique RH) lists beta (relation aux usagers) among its related practices.
+    whole = PdfReader(_pdf(fixture_site))
+    beta = _sheet_pages(whole, "beta-accueillir")
+    assert any(target == beta.start for page, target in _links(whole) if page in _sheet_pages(whole, "alpha-proteger"))
+    # The « politique RH » edition does not hold beta: the link leads to its page on the site.
+    theme = PdfReader(_pdf(fixture_site, "recueil-politique-rh.pdf"))
+    alpha = _sheet_pages(theme, "alpha-proteger")
+    assert f"{ADDRESS}pratiques/beta-accueillir/" in {target for page, target in _links(theme) if page in alpha}
+    assert "p-beta-accueillir" not in theme.named_destinations
 
 
 def test_every_published_title_is_in_the_pdf_on_the_page_the_contents_give(fixture_site: Build) -> None:
@@ -275,6 +360,9 @@ def test_a_changed_practice_appears_changed_in_the_next_build(tmp_path: Path) ->
                      encoding="utf-8")
     second = mkdocs_build(tmp_path, practices, pdf=True)
     assert second.returncode == 0, second.output
+    # The second build took the unchanged sheets from the cache (tmp_path/.cache/recueil-pdf).
+    counts = re.search(r"(\d+) documents mis en page, (\d+) repris", second.output)
+    assert counts and int(counts[1]) >= 1 and int(counts[2]) >= len(PUBLISHED) - 1, second.output
     _page_texts.cache_clear()
     text = " ".join(_page_texts(_pdf(second)))
     assert new_title in text and old_title not in text
