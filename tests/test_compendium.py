@@ -205,9 +205,11 @@ def test_pdf_fonts_are_embedded_once(fixture_site: Build) -> None:
         # Only the stylesheet's own faces (local DejaVu files) and the header's, no fallback picked by fontconfig.
         face = str(font["/BaseFont"]).partition("+")[2]
         assert face.startswith("Recueil-") or face == "DejaVuSans", face
-    # Each sheet is laid out on its own, yet each font file is embedded once: five faces at most, and the
-    # header's, whatever the number of sheets.
-    assert len(programs) <= 6 < len(fonts), (len(programs), len(fonts))
+    # Each sheet is laid out on its own, yet the PDF has one font dictionary per face and embeds each font
+    # file once (an oblique face shares its upright file): the five files at most, and the header's.
+    faces = [str(font["/BaseFont"]).partition("+")[2] for font in fonts]
+    assert len(faces) == len(set(faces)), sorted(faces)
+    assert len(programs) <= 6, len(programs)
 
 
 def test_pdf_running_header_and_page_x_of_y(fixture_site: Build) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +79,7 @@ def assemble(documents: Sequence[bytes], *, stamp: Stamp, bookmarks: Sequence[Bo
     with pdf.open_outline() as outline:
         outline.root.extend(_outline_items(bookmarks, destinations))
     _stamp(pdf, stamp)
-    _share_font_programs(pdf, fonts)
+    _share_fonts(pdf, fonts)
     _set_metadata(pdf, metadata)
     output = io.BytesIO()
     pdf.save(output, deterministic_id=True, compress_streams=True,
@@ -178,52 +179,113 @@ def _lay_over(pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object) -> Non
     page.contents_add(pdf.make_stream(f"\nQ\nq {STAMP} Do Q\n".encode()), prepend=False)
 
 
-def _cids(widths: pikepdf.Object) -> Iterator[int]:
-    """The glyphs a CIDFont's /W array gives widths for: `c [w1 … wn]` or `first last w`."""
-    items = list(widths)
+def _number(value: pikepdf.Object) -> float:
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def _widths(array: pikepdf.Object) -> dict[int, float]:
+    """The glyph widths of a CIDFont's /W array: `c [w1 … wn]` or `first last w`."""
+    items = list(array)
+    widths: dict[int, float] = {}
     position = 0
     while position < len(items):
         first = int(items[position])
         if isinstance(items[position + 1], Array):
-            yield from range(first, first + len(items[position + 1]))
+            widths.update((first + n, _number(w)) for n, w in enumerate(items[position + 1]))
             position += 2
         else:
-            yield from range(first, int(items[position + 1]) + 1)
+            widths.update((cid, _number(items[position + 2])) for cid in range(first, int(items[position + 1]) + 1))
             position += 3
+    return widths
 
 
-def _share_font_programs(pdf: pikepdf.Pdf, fonts: Mapping[tuple[str, bool], Path]) -> None:
-    """Embed each font file once, subset to the glyphs of every document, instead of once per document.
+def _width_array(widths: Mapping[int, float]) -> Array:
+    """/W for these widths: one `c [w1 … wn]` per run of consecutive glyphs."""
+    items: list[object] = []
+    for cid in sorted(widths):
+        if items and cid - 1 in widths and isinstance(items[-1], list):
+            items[-1].append(widths[cid])
+        else:
+            items += [cid, [widths[cid]]]
+    return Array([Array(item) if isinstance(item, list) else item for item in items])
 
-    WeasyPrint keeps the font's own glyph ids when it subsets (CIDToGIDMap /Identity), so one subset of
-    the original file holding every glyph used serves all of its subsets' font dictionaries.
+
+BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]*)>")
+CMAP_HEAD = (b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n<< /Registry (Adobe)\n"
+             b"/Ordering (UCS)\n/Supplement 0\n>> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+             b"1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n")
+CMAP_TAIL = b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+
+
+def _to_unicode(cmap: bytes) -> dict[int, bytes] | None:
+    """The glyph → text pairs of a ToUnicode CMap as WeasyPrint writes it (bfchar only), else None."""
+    if b"beginbfrange" in cmap:
+        return None
+    return {int(glyph, 16): text for glyph, text in BFCHAR.findall(cmap)}
+
+
+def _cmap(pairs: Mapping[int, bytes]) -> bytes:
+    glyphs = sorted(pairs)
+    chunks = [glyphs[i:i + 100] for i in range(0, len(glyphs), 100)]  # at most 100 entries a block
+    body = b"".join(f"{len(chunk)} beginbfchar\n".encode()
+                    + b"".join(b"<%04x> <%s>\n" % (glyph, pairs[glyph]) for glyph in chunk) + b"endbfchar\n"
+                    for chunk in chunks)
+    return CMAP_HEAD + body + CMAP_TAIL
+
+
+def _share_fonts(pdf: pikepdf.Pdf, fonts: Mapping[tuple[str, bool], Path]) -> None:
+    """One font dictionary per face and one font file per file for the whole PDF, not one per document.
+
+    Each document has its own subset of each face. WeasyPrint keeps the font's glyph ids when it subsets
+    (CIDToGIDMap /Identity), so one subset of the original file holding every glyph used, with the union
+    of the widths and of the text mappings, serves the font dictionaries of every document.
     """
-    users: dict[Path, list[pikepdf.Object]] = {}
-    glyphs: dict[Path, set[int]] = {}
+    faces: dict[str, list[pikepdf.Object]] = {}
     for font in pdf.objects:
-        if not isinstance(font, Dictionary) or font.get("/Subtype") != "/CIDFontType2":
-            continue
-        descriptor = font.FontDescriptor
-        family = str(descriptor.get("/FontFamily", ""))
-        style = str(descriptor.FontName).partition("+")[2].removeprefix(family.replace(" ", "-"))
-        path = fonts.get((family, "Bold" in style))
-        if path is None or font.get("/CIDToGIDMap") != "/Identity" or "/FontFile2" not in descriptor:
-            continue  # not one of ours: it keeps its own subset
-        users.setdefault(path, []).append(descriptor)
-        glyphs.setdefault(path, {0}).update(_cids(font.get("/W", Array())))
-    for path, descriptors in users.items():
-        options = subset.Options(retain_gids=True, hinting=False, notdef_outline=True, glyph_names=False)
-        options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM"]
-        font_file = subset.load_font(io.BytesIO(path.read_bytes()), options)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(gids=sorted(glyphs[path]))
-        subsetter.subset(font_file)
-        data = io.BytesIO()
-        font_file.save(data)
-        program = pdf.make_stream(data.getvalue())
-        program.Length1 = len(data.getvalue())
-        for descriptor in descriptors:
-            descriptor.FontFile2 = program
+        if isinstance(font, Dictionary) and font.get("/Subtype") == "/Type0" and "/DescendantFonts" in font:
+            faces.setdefault(str(font.BaseFont).partition("+")[2], []).append(font)
+    merged = []  # (members, file, widths, text of each glyph)
+    for face, members in faces.items():
+        cid_fonts = [font.DescendantFonts[0] for font in members]
+        family = str(cid_fonts[0].FontDescriptor.get("/FontFamily", ""))
+        path = fonts.get((family, "Bold" in face.removeprefix(family.replace(" ", "-"))))
+        maps = [_to_unicode(font.ToUnicode.read_bytes()) if "/ToUnicode" in font else None for font in members]
+        if path is None or any(m is None for m in maps) or any(
+                f.get("/CIDToGIDMap") != "/Identity" or "/FontFile2" not in f.FontDescriptor for f in cid_fonts):
+            continue  # not one of ours: each document keeps its own font
+        widths: dict[int, float] = {}
+        pairs: dict[int, bytes] = {}
+        for cid_font, mapping in zip(cid_fonts, maps, strict=True):
+            widths.update(_widths(cid_font.get("/W", Array())))
+            pairs.update(mapping or {})
+        merged.append((members, path, widths, pairs))
+    glyphs: dict[Path, set[int]] = {}
+    for _, path, widths, _ in merged:  # a synthetic oblique face uses the upright face's file
+        glyphs.setdefault(path, {0}).update(widths)
+    programs = {path: _subset_program(pdf, path, used) for path, used in glyphs.items()}
+    for members, path, widths, pairs in merged:
+        shared = members[0].DescendantFonts[0]
+        shared.W = _width_array(widths)
+        shared.FontDescriptor.FontFile2 = programs[path]
+        to_unicode = pdf.make_stream(_cmap(pairs))
+        for font in members:  # the documents' own font objects are no longer referenced: not saved
+            font.DescendantFonts = Array([shared])
+            font.ToUnicode = to_unicode
+
+
+def _subset_program(pdf: pikepdf.Pdf, path: Path, glyphs: set[int]) -> pikepdf.Stream:
+    options = subset.Options(retain_gids=True, hinting=False, notdef_outline=True, glyph_names=False)
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM"]
+    font_file = subset.load_font(io.BytesIO(path.read_bytes()), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=sorted(glyphs))
+    subsetter.subset(font_file)
+    data = io.BytesIO()
+    font_file.save(data)
+    program = pdf.make_stream(data.getvalue())
+    program.Length1 = len(data.getvalue())
+    return program
 
 
 def _pdf_date(day: dt.date) -> str:
