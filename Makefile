@@ -63,4 +63,4 @@ bench-pdf: install system-deps ## PDF benchmark: time and peak memory, real coll
 	$(BIN)/python scripts/bench_pdf.py
 
 clean: ## Remove the built site and caches (keeps .venv)
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site .cache .pytest_cache .mypy_cache .ruff_cache

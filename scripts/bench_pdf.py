@@ -101,12 +101,14 @@ def main() -> int:
                 edited.append(measure(folder, output, cache))
             for case, runs in (("cold (empty cache)", cold), ("one sheet edited", edited)):
                 print(f"{label}, {case}: {[f'{s:.1f} s / {m:.0f} MB' for s, m, _ in runs]}", file=sys.stderr)
-                rows.append((label, case, len(list(folder.glob("*.md"))), pages(output / "recueil.pdf"),
+                pdf = output / "recueil.pdf"
+                size = f"{pages(pdf)} ({pdf.stat().st_size / 1e6:.1f} MB)"
+                rows.append((label, case, len(list(folder.glob("*.md"))), size,
                              statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs),
                              runs[-1][2], has_goal))
     print(f"Compendium PDF (recueil.pdf), median of {args.runs} runs, {os.cpu_count()} CPU(s)\n")
-    print("| corpus | build | sheets | pages | documents laid out / reused | time | memory (peak, all processes) "
-          "| goal | met |")
+    print("| corpus | build | sheets | pages (file) | documents laid out / reused | time "
+          "| memory (peak, all processes) | goal | met |")
     print("|---|---|---:|---:|---:|---:|---:|---|---|")
     for label, case, sheets, page_count, seconds, megabytes, counts, has_goal in rows:
         goal = f"≤ {GOAL_SECONDS:.0f} s, ≤ {GOAL_MB:.0f} MB" if has_goal else "—"

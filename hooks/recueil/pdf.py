@@ -251,26 +251,33 @@ class _Edition:
                 numbers.setdefault(anchor, number)
         return numbers
 
-    def render(self) -> bytes:
-        c = self.compendium
-        titles = dict(c.parts)
+    def headers(self) -> list[str | None]:
+        """The running header of each page: the part it is in (none on the cover)."""
+        titles = dict(self.compendium.parts)
         headers: list[str | None] = []
         current: str | None = None
         for anchors in self.pages():
             current = next((titles[a] for a in anchors if a in titles), current)
             headers.append(current)
-        headers[0] = None  # the cover
-        bookmarks = [Bookmark(title=title, anchor=anchor, children=tuple(
+        return [None, *headers[1:]]
+
+    def bookmarks(self) -> list[Bookmark]:
+        """One per part; under each theme, one per sheet."""
+        chapters = {f"theme-{chapter.theme.id}": chapter for chapter in self.compendium.chapters}
+        return [Bookmark(title=title, anchor=anchor, children=tuple(
             Bookmark(title=sheet.practice.titre, anchor=f"p-{sheet.practice.slug}")
-            for chapter in c.chapters if f"theme-{chapter.theme.id}" == anchor for sheet in chapter.sheets))
-            for anchor, title in c.parts]
+            for sheet in (chapters[anchor].sheets if anchor in chapters else ())))
+            for anchor, title in self.compendium.parts]
+
+    def render(self) -> bytes:
+        c = self.compendium
         fallbacks = {f"p-{p.slug}": url for p in c.index.practices if (url := online_url(p, c.options))}
         metadata = Metadata(title=c.title, author=c.options.author, subject=c.options.subtitle,
                             keywords=", ".join(chapter.theme.libelle for chapter in c.chapters),
                             language="fr", modified=c.edition)
         return assemble([part.pdf for part in self.parts()],
-                        stamp=Stamp(headers=headers, title=c.options.title, font=FONT_DIR / HEADER_FONT),
-                        bookmarks=bookmarks, link_scheme=PDF_LINK.removesuffix(":"), fallbacks=fallbacks,
+                        stamp=Stamp(headers=self.headers(), title=c.options.title, font=FONT_DIR / HEADER_FONT),
+                        bookmarks=self.bookmarks(), link_scheme=PDF_LINK.removesuffix(":"), fallbacks=fallbacks,
                         metadata=metadata, fonts={face: FONT_DIR / file for face, file in FONTS.items()})
 
 
