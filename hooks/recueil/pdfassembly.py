@@ -4,8 +4,8 @@ The pages are appended in print order and every document's named destinations (o
 join one name tree, so `recueil.pdf#p-<slug>` opens a sheet. Links the documents could not resolve on
 their own (`link_scheme:<anchor>`, the anchor being in another document) become internal links, or
 links to a fallback address (a practice outside this edition: its online page). Then the running
-header and "page X / Y" are stamped in the margins (drawn by reportlab), the bookmarks added, each
-font program embedded once for all documents, and the metadata set.
+header and "page X / Y" are stamped in the margins (drawn by reportlab), the bookmarks added, one
+font dictionary and one font file per face kept for all documents, and the metadata set.
 """
 
 from __future__ import annotations
@@ -101,8 +101,8 @@ def _own_destinations(pdf: pikepdf.Pdf, source: pikepdf.Pdf, start: int) -> dict
     position = {page.obj.objgen: index for index, page in enumerate(source.pages)}
     own = {name: Array([pdf.pages[start + position[target[0].objgen]].obj, *list(target)[1:]])
            for name, target in pikepdf.NameTree(source.Root.Names.Dests).items()}
-    # Every document has a « Contexte » footnote or an id another one has too: a link inside a document
-    # stays inside it, whatever the name tree keeps for that name.
+    # Ids repeat across documents (each sheet numbers its own footnotes): a link inside a document stays
+    # inside it, whatever the name tree keeps for that name.
     for annotation in _links(pdf.pages[start:]):
         target = annotation.get("/Dest")
         if isinstance(target, String) and str(target) in own:
@@ -162,21 +162,20 @@ def _stamp(pdf: pikepdf.Pdf, stamp: Stamp) -> None:
         canvas.showPage()
     canvas.save()
     overlay = pikepdf.open(io.BytesIO(buffer.getvalue()))
+    # Drawn over each page under a fixed name (pikepdf's add_overlay picks a random one: the same pages
+    # would not make the same PDF), the page's own drawing state put back first; both streams are shared.
+    before = pdf.make_indirect(pdf.make_stream(b"q\n"))
+    after = pdf.make_indirect(pdf.make_stream(f"\nQ\nq {STAMP} Do Q\n".encode()))
     for index, stamp_page in zip(stamped, overlay.pages, strict=True):
-        _lay_over(pdf, pdf.pages[index], pdf.copy_foreign(stamp_page.as_form_xobject()))
-
-
-def _lay_over(pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object) -> None:
-    """Draw a form XObject of the page's size over the page, under a fixed name (pikepdf's add_overlay picks
-    a random one: the same pages would not make the same PDF)."""
-    # The pages of one document share their resources: each page gets its own dictionaries.
-    resources = Dictionary({str(key): value for key, value in page.obj.get("/Resources", Dictionary()).items()})
-    xobjects = Dictionary({str(key): value for key, value in resources.get("/XObject", Dictionary()).items()})
-    xobjects[STAMP] = form
-    resources.XObject = xobjects
-    page.obj.Resources = resources
-    page.contents_add(pdf.make_stream(b"q\n"), prepend=True)  # the page's own drawing state is put back
-    page.contents_add(pdf.make_stream(f"\nQ\nq {STAMP} Do Q\n".encode()), prepend=False)
+        page = pdf.pages[index]
+        # The pages of one document share their resources: each page gets its own dictionaries.
+        resources = Dictionary({str(k): v for k, v in page.obj.get("/Resources", Dictionary()).items()})
+        xobjects = Dictionary({str(k): v for k, v in resources.get("/XObject", Dictionary()).items()})
+        xobjects[STAMP] = pdf.copy_foreign(stamp_page.as_form_xobject())
+        resources.XObject = xobjects
+        page.obj.Resources = resources
+        page.contents_add(before, prepend=True)
+        page.contents_add(after, prepend=False)
 
 
 def _number(value: pikepdf.Object) -> float:
