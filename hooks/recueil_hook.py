@@ -40,7 +40,10 @@ def _pdf_enabled() -> bool:
 
 
 def _compendium_options(config: MkDocsConfig) -> CompendiumOptions:
-    return compendium_options(_settings(config), site_name=config.site_name, site_url=config.site_url,
+    # Under `mkdocs serve`, site_url is the local preview's address: a sheet shows its public one (adresse),
+    # and the PDFs laid out under serve are the ones the next build reuses.
+    site_url = None if _state["command"] == "serve" else config.site_url
+    return compendium_options(_settings(config), site_name=config.site_name, site_url=site_url,
                               use_directory_urls=config.use_directory_urls)
 
 

@@ -384,3 +384,16 @@ def test_pdf_is_off_under_serve_unless_switched_on(monkeypatch: pytest.MonkeyPat
     assert recueil_hook._pdf_enabled()
     monkeypatch.setenv("RECUEIL_PDF", "0")
     assert not recueil_hook._pdf_enabled()
+
+
+def test_sheets_show_their_public_address_under_serve_too() -> None:
+    from mkdocs.config import load_config
+
+    import recueil_hook
+
+    # mkdocs serve sets site_url to the preview's address; printed sheets must not show it.
+    config = load_config(str(ROOT / "mkdocs.yml"), site_url="http://127.0.0.1:8000/")
+    recueil_hook.on_startup(command="serve", dirty=False)
+    assert recueil_hook._compendium_options(config).base_url == ADDRESS
+    recueil_hook.on_startup(command="build", dirty=False)
+    assert recueil_hook._compendium_options(config).base_url == "http://127.0.0.1:8000/"
