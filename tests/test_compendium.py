@@ -387,9 +387,8 @@ def test_pdf_is_off_under_serve_unless_switched_on(monkeypatch: pytest.MonkeyPat
 
 
 def test_sheets_show_their_public_address_under_serve_too() -> None:
-    from mkdocs.config import load_config
-
     import recueil_hook
+    from mkdocs.config import load_config
 
     # mkdocs serve sets site_url to the preview's address; printed sheets must not show it.
     config = load_config(str(ROOT / "mkdocs.yml"), site_url="http://127.0.0.1:8000/")
