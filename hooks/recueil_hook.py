@@ -111,5 +111,4 @@ def on_post_build(config: MkDocsConfig) -> None:
         written = write_pdfs(index, _compendium_options(config), Path(config.site_dir), cache=cache)
     except PdfError as error:
         raise Abort(f"PDF du recueil : {error}") from error
-    log.info(f"{len(written.paths)} PDF du recueil écrits en {time.perf_counter() - started:.1f} s "
-             f"({written.laid_out} documents mis en page, {written.reused} repris de {CACHE_FOLDER})")
+    log.info(written.summary(time.perf_counter() - started))

@@ -54,8 +54,7 @@ def main() -> int:
         return 1
     for path in written.paths:
         print(path)
-    print(f"{len(written.paths)} PDF écrits en {time.perf_counter() - started:.1f} s ({written.laid_out} documents "
-          f"mis en page, {written.reused} repris de {CACHE_FOLDER})", file=sys.stderr)
+    print(written.summary(time.perf_counter() - started), file=sys.stderr)
     return 0
 
 

@@ -103,8 +103,7 @@ class Compendium:
     @property
     def parts(self) -> tuple[tuple[str, str], ...]:
         """(anchor, title) of each part in print order, chapters included (the cover is not a part)."""
-        opening = [a for a in ("sommaire", "introduction", "recommandations") if a != "recommandations"
-                   or self.recommendations]
+        opening = ["sommaire", "introduction", *(["recommandations"] if self.recommendations else [])]
         return (*((a, PART_TITLES[a]) for a in opening),
                 *((f"theme-{chapter.theme.id}", chapter.theme.libelle) for chapter in self.chapters),
                 *((a, PART_TITLES[a]) for a in ("index-mots-cles", "sources")))

@@ -291,7 +291,7 @@ def render_pdfs(compendiums: Sequence[Compendium], rendering: Renderer) -> list[
     # their lengths.
     drafts = [[*pdf_parts(c, None), pdf_sources(c)] for c in compendiums]
     parts = rendering.layout([*sheets.values(), *(html for draft in drafts for html in draft)])
-    laid_out = dict(zip(sheets, parts, strict=False))
+    laid_out = dict(zip(sheets, parts[:len(sheets)], strict=True))
     rest = iter(parts[len(sheets):])
     editions = []
     for c, draft in zip(compendiums, drafts, strict=True):
@@ -320,6 +320,10 @@ class Written:
     paths: list[Path]
     laid_out: int  # documents WeasyPrint laid out for this build
     reused: int  # documents taken from the cache
+
+    def summary(self, seconds: float) -> str:
+        return (f"{len(self.paths)} PDF du recueil écrits en {seconds:.1f} s ({self.laid_out} documents mis en page, "
+                f"{self.reused} repris de {CACHE_FOLDER})")
 
 
 def write_pdfs(index: Index, options: CompendiumOptions, directory: Path, *, cache: Path | None = None,
