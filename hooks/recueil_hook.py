@@ -7,6 +7,7 @@ to it. MkDocs puts this folder on sys.path only while loading the hook, hence th
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from pathlib import Path
 from typing import Any, Literal
@@ -23,12 +24,13 @@ from recueil.index import Index, build_index
 from recueil.model import Practice
 from recueil.pdf import CACHE_FOLDER, PdfError, write_pdfs
 from recueil.render import practice_uri
+from recueil.sanitize import clean_between
 from recueil.site import compendium_options, generated_files
 
 log = get_plugin_logger("recueil")
 
 _practices: dict[str, Practice] = {}  # generated page source path → practice, for edit links
-_state: dict[str, Any] = {"command": "build", "index": None}
+_state: dict[str, Any] = {"command": "build", "index": None, "marker": None}
 
 
 def _pdf_enabled() -> bool:
@@ -71,9 +73,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             "Corrigez-les (liste ci-dessus) ou lancez « recueil check »."
         )
     index = build_index(collection)
+    # A new secret per build: a sheet cannot write the comment that closes its own body early.
+    _state["marker"] = f"recueil-corps-{secrets.token_hex(16)}"
     pages = generated_files(index, settings, root=root, use_directory_urls=config.use_directory_urls,
                             compendium=_compendium_options(config), pdf_links=_pdf_enabled(),
-                            site_url=config.site_url)
+                            site_url=config.site_url, body_marker=_state["marker"])
     _state["index"] = index
     collisions = []
     for uri, content in pages.items():
@@ -89,6 +93,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     _practices.clear()
     _practices.update({practice_uri(p.slug): p for p in index.practices})
     return files
+
+
+def on_page_content(html: str, page: Page, **_: Any) -> str:
+    # Each sheet's body, converted by MkDocs like any page, goes through the allow-list.
+    return clean_between(html, _state["marker"]) if page.file.src_uri in _practices else html
 
 
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, **_: Any) -> dict[str, Any]:

@@ -193,7 +193,8 @@ def _check_practice(raw: RawPractice, report: _Report, today: dt.date) -> Practi
     errors = schema_errors(_PRACTICE_VALIDATOR, data, raw.lines, default_line=1)
     for line, message in errors:
         report.add(path, line, message)
-    for line, finding in [*safety.findings(raw.text), *placeholder.findings(raw.text)]:
+    for line, finding in [*safety.findings(raw.text, raw.body, raw.body_first_line),
+                          *safety.invisible_in_values(data, raw.lines, raw.text), *placeholder.findings(raw.text)]:
         report.add(path, line, finding)
     for line, message in body.check_sections(raw.body, raw.body_first_line):
         report.add(path, line, message)
@@ -312,6 +313,9 @@ def _load_recommendations(
         report.add(shown, exc.line, exc.message)
         return []
     errors = schema_errors(_RECOMMENDATIONS_VALIDATOR, parsed.data, parsed.lines, default_line=1)
+    invisible = [*safety.invisible_characters(text), *safety.invisible_in_values(parsed.data, parsed.lines, text)]
+    for line, message in invisible:
+        report.add(shown, line, message)
     for line, message in errors:
         report.add(shown, line, message)
     if errors:

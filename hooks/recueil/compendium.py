@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import markdown
 import segno
 from markupsafe import Markup
 
-from recueil.collection import slugify, title_key
+from recueil import bodyhtml
+from recueil.collection import title_key
 from recueil.index import Index, Keyword, sort_key
 from recueil.model import Practice, Recommendation, Source
 from recueil.render import page_url, practice_uri, relative_href
@@ -35,11 +35,6 @@ SHEETS_URI = "recueil/fiches.json"
 PART_TITLES = {"sommaire": "Sommaire", "introduction": "Introduction",
                "recommandations": "Synthèse des recommandations", "index-mots-cles": "Index des mots-clés",
                "sources": "Sources"}
-
-# The site's Markdown extensions that make sense for a sheet body (snippets and permalinks do not).
-MARKDOWN_EXTENSIONS = ["abbr", "attr_list", "admonition", "def_list", "footnotes", "md_in_html", "tables",
-                       "toc", "pymdownx.details", "pymdownx.superfences"]
-
 
 @dataclass(frozen=True, kw_only=True)
 class CompendiumOptions:
@@ -123,42 +118,9 @@ def qr_code(url: str) -> Markup:
     return Markup(svg)
 
 
-class _BodyConverter:
-    """One Markdown converter reused for every sheet (building one per sheet costs more than converting)."""
-
-    def __init__(self) -> None:
-        self.prefix = ""
-        self.converted: dict[tuple[str, str], Markup] = {}
-        self.markdown = markdown.Markdown(
-            extensions=MARKDOWN_EXTENSIONS,
-            extension_configs={"toc": {"baselevel": 3, "slugify": self._slugify}},
-            output_format="html",
-        )
-
-    def _slugify(self, value: str, separator: str) -> str:
-        # Heading ids are prefixed by the sheet's slug: every sheet has a « Contexte ».
-        return f"{self.prefix}--{slugify(value)}"
-
-    def convert(self, practice: Practice) -> Markup:
-        # Bodies rarely change between `mkdocs serve` rebuilds: convert each (slug, body) once.
-        key = (practice.slug, practice.body)
-        if key not in self.converted:
-            self.prefix = practice.slug
-            self.converted[key] = Markup(self.markdown.reset().convert(practice.body))
-        return self.converted[key]
-
-
-_converter: _BodyConverter | None = None
-
-
 def body_html(practice: Practice) -> Markup:
-    """The sheet's Markdown body as HTML, headings two levels down and ids prefixed by the slug.
-
-    The checker has already refused executable HTML in bodies, as for the site's own pages.
-    """
-    global _converter
-    _converter = _converter or _BodyConverter()
-    return _converter.convert(practice)
+    """The sheet's body as sanitised HTML, headings two levels down and ids prefixed by the slug."""
+    return bodyhtml.converter(baselevel=4, prefix_ids=True).convert(practice)
 
 
 def _earliest_moment(practice: Practice) -> Term:

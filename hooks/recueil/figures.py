@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from recueil import yamlparse
+from recueil import safety, yamlparse
 from recueil.model import Chart, Figure, Problem, Source
 from recueil.schema_check import make_validator, schema_errors
 from recueil.sourcefile import read_text
@@ -47,7 +47,9 @@ def load_figures(file: Path, shown: str) -> tuple[tuple[Chart, ...], list[Proble
     except yamlparse.YamlProblem as exc:
         add(exc.line, exc.message)
         return (), problems
-    for line, message in schema_errors(make_validator(figures_schema()), parsed.data, parsed.lines, default_line=1):
+    for line, message in [*safety.invisible_characters(text),
+                          *safety.invisible_in_values(parsed.data, parsed.lines, text),
+                          *schema_errors(make_validator(figures_schema()), parsed.data, parsed.lines, default_line=1)]:
         add(line, message)
     if problems:
         return (), problems

@@ -81,15 +81,20 @@ _weasyprint: dict[str, Any] = {}  # per process: the stylesheet is parsed and th
 def _layout(html: str) -> Part:
     """Lay out one document with WeasyPrint (in a worker process, or in this one)."""
     if not _weasyprint:
-        from weasyprint import CSS, HTML  # type: ignore[import-untyped]
+        from weasyprint import CSS, HTML, URLFetcher  # type: ignore[import-untyped]
         from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
 
         fonts = FontConfiguration()
         atexit.register(_weasyprint.clear)  # WeasyPrint's font configuration cannot be freed at interpreter exit
-        _weasyprint.update(html=HTML, fonts=fonts, css=CSS(string=_stylesheet(), font_config=fonts,
-                                                          base_url=FONT_DIR.as_uri() + "/"))
-    document = _weasyprint["html"](string=html).render(stylesheets=[_weasyprint["css"]],
-                                                       font_config=_weasyprint["fonts"])
+        _weasyprint.update(
+            html=HTML, fonts=fonts,
+            css=CSS(string=_stylesheet(), font_config=fonts, base_url=FONT_DIR.as_uri() + "/"),
+            # Local files and inline data only, never a resource from another host (the sanitiser
+            # already drops such images from the bodies: this is the second lock).
+            fetcher=URLFetcher(allowed_protocols={"file", "data"}),
+        )
+    document = _weasyprint["html"](string=html, url_fetcher=_weasyprint["fetcher"]).render(
+        stylesheets=[_weasyprint["css"]], font_config=_weasyprint["fonts"])
     return Part(pdf=document.write_pdf(), anchors=tuple(tuple(page.anchors) for page in document.pages))
 
 

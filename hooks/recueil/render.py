@@ -19,7 +19,7 @@ import yaml
 from jinja2 import Environment
 from markupsafe import Markup
 
-from recueil import charts
+from recueil import bodyhtml, charts
 from recueil.index import Index
 from recueil.model import Practice
 from recueil.schema_doc import documented_fields
@@ -36,6 +36,10 @@ class SiteOptions:
     use_directory_urls: bool = True
     edit_url: str | None = None  # template with {chemin}, e.g. https://…/edit/main/{chemin}
     latest_count: int = 6
+    # A practice page's body: Markdown between two `<!--body_marker-->` comments, which the site
+    # generator converts and our hook then sanitises (sanitize.clean_between); without a marker
+    # (exported trees built with no hook), HTML already sanitised.
+    body_marker: str | None = None
 
 
 def practice_uri(slug: str) -> str:
@@ -125,6 +129,8 @@ def render_pages(index: Index, options: SiteOptions | None = None) -> dict[str, 
         renderer.render(
             practice_uri(practice.slug), "pratique.md.j2", practice.titre, practice.resume,
             p=practice,
+            body_marker=options.body_marker,
+            body_html=None if options.body_marker else bodyhtml.converter().convert(practice),
             edit_url=options.edit_url.format(chemin=practice.path) if options.edit_url else None,
             related=index.related.get(practice.slug, ()),
             citing=index.citing.get(practice.slug, ()),

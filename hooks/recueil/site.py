@@ -38,14 +38,17 @@ def generated_files(
     use_directory_urls: bool = True,
     pdf_links: bool = False,
     site_url: str | None = None,
+    body_marker: str | None = None,
 ) -> dict[str, str | bytes]:
     """{site path: content} of every generated page and data file.
 
     `settings` is the `extra.recueil` mapping of mkdocs.yml (pratiques, edition, nouvelle_fiche…);
-    `pdf_links`: whether the compendium page links to PDFs (only when the build makes them).
+    `pdf_links`: whether the compendium page links to PDFs (only when the build makes them);
+    `body_marker`: see `SiteOptions` (the hook's, or None for an exported tree).
     """
     practices_dir = root / settings.get("pratiques", "practices")
-    options = SiteOptions(use_directory_urls=use_directory_urls, edit_url=settings.get("edition"))
+    options = SiteOptions(use_directory_urls=use_directory_urls, edit_url=settings.get("edition"),
+                          body_marker=body_marker)
     files: dict[str, str | bytes] = dict(render_pages(index, options))
     files.update(contribution_files(
         new_file_url=settings.get("nouvelle_fiche"),

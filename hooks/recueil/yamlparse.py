@@ -56,6 +56,14 @@ def parse(text: str, first_line: int = 1) -> ParsedYaml:
         loader.dispose()
 
 
+def _impossible_value(node: yaml.ScalarNode) -> str:
+    shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+    if node.tag == _TIMESTAMP:
+        return f"date impossible « {shown} » : écrivez une date réelle au format AAAA-MM-JJ"
+    kind = node.tag.rsplit(":", 1)[-1]
+    return f"valeur « {shown} » illisible comme « {kind} » : retirez l'étiquette « !!{kind} » ou corrigez la valeur"
+
+
 def _yaml_error_message(exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or exc.context or "erreur de syntaxe"
     if "could not determine a constructor" in problem:
@@ -66,6 +74,7 @@ def _yaml_error_message(exc: yaml.MarkedYAMLError) -> str:
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 class _Builder:
@@ -128,4 +137,12 @@ class _Builder:
             value = self.loader.construct_object(node)
         except yaml.MarkedYAMLError as exc:
             raise YamlProblem(_yaml_error_message(exc), line) from None
-        return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+        except (ValueError, KeyError, TypeError, OverflowError):
+            # PyYAML's constructors raise plain errors for impossible dates (2024-02-30, year 0, 25:61)
+            # and for explicit tags with a value of the wrong kind (!!int abc, !!bool abc).
+            raise YamlProblem(_impossible_value(node), line) from None
+        if isinstance(value, dt.date | dt.datetime):
+            return value.isoformat()
+        if value is not None and not isinstance(value, str | int | float | bool):
+            raise YamlProblem("étiquette YAML non autorisée (seules les valeurs simples sont permises)", line)
+        return value
