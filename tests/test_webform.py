@@ -210,3 +210,15 @@ def test_personal_data_is_refused_with_the_checker_rules(form: Any) -> None:
     assert "portable" in form.text_content("#erreur-section-0")
     form.fill("#champ-section-0", "Écrire à contact@ville-exemple.fr ou appeler le 01 23 45 67 89.")
     assert form.locator("#erreur-section-0").is_hidden()
+
+
+@pytest.mark.browser
+def test_the_browser_enforces_the_schema_lengths(form: Any) -> None:
+    # The limits come from the schema; typing past them is stopped by the browser itself.
+    properties = json.loads(
+        (ROOT / "hooks" / "recueil" / "schema" / "pratique.schema.json").read_text(encoding="utf-8"))["properties"]
+    form.locator("#champ-titre").press_sequentially("a" * (properties["titre"]["maxLength"] + 7))
+    assert len(form.input_value("#champ-titre")) == properties["titre"]["maxLength"]
+    form.locator("#champ-resume").focus()
+    form.keyboard.insert_text("b" * (properties["resume"]["maxLength"] + 9))
+    assert len(form.input_value("#champ-resume")) == properties["resume"]["maxLength"]
