@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -72,6 +73,15 @@ def test_workflows_pass_actionlint() -> None:
                     "when it builds, which this network forbids); the workflow itself runs actionlint on GitHub")
     result = subprocess.run([actionlint, "-color=false", *map(str, WORKFLOWS)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_finds_nothing_in_the_workflows() -> None:
+    # Offline audit (injection, credentials, permissions, pinning); the policy choices are in .github/zizmor.yml.
+    zizmor = Path(sys.executable).parent / "zizmor"
+    result = subprocess.run([str(zizmor), "--offline", "--persona=pedantic", "--format=json", ".github/"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout) == []
 
 
 def test_workflow_checks_pull_requests_and_publishes_main() -> None:
