@@ -5,17 +5,28 @@ Each crafted file must yield a clear `path:line` problem instead.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import json
 import os
 import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS
+from conftest import CORPUS, ROOT
+from recueil import export
 from recueil.collection import load_collection
+from recueil.feed import render_feed
+from recueil.index import build_index
 from recueil.sourcefile import split_practice
 
 VALID = (CORPUS / "valid" / "alpha-proteger.md").read_text(encoding="utf-8")
@@ -128,8 +139,6 @@ _VALUE = st.recursive(
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(_FIELD, _VALUE, max_size=8))
 def test_any_front_matter_gives_located_problems(tmp_path: Path, front: dict[str, object]) -> None:
-    import yaml
-
     folder = tmp_path / "fm"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
@@ -141,3 +150,101 @@ def test_any_front_matter_gives_located_problems(tmp_path: Path, front: dict[str
         assert problem.path == "fiche-au-hasard.md"
         assert 1 <= problem.line <= line_count, problem
     assert collection.practices == () or not collection.errors
+
+
+# --- Construction errors: PyYAML raises plain ValueError/KeyError for these ---------------------------------
+
+CONSTRUCTION = CORPUS / "construction"
+
+
+def test_construction_errors_are_located_and_hide_nothing() -> None:
+    expected = yaml.safe_load((CORPUS / "construction.expected.yml").read_text(encoding="utf-8"))
+    found: dict[str, list[tuple[int, str]]] = {}
+    for problem in load_collection(CONSTRUCTION, root=CONSTRUCTION).problems:
+        found.setdefault(problem.path, []).append((problem.line, problem.message))
+    assert sorted(found) == sorted(expected) == sorted(p.name for p in CONSTRUCTION.glob("*.md"))
+    for name, items in expected.items():
+        assert len(found[name]) == len(items), (name, found[name])
+        for (line, words), (found_line, message) in zip(items, sorted(found[name]), strict=True):
+            assert (found_line, words in message) == (line, True), (name, found[name])
+
+
+def test_check_prints_no_traceback_on_construction_errors() -> None:
+    result = subprocess.run([sys.executable, "-m", "recueil.cli", "check", str(CONSTRUCTION)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
+    assert result.stdout.count(": erreur : ") == 16
+
+
+# --- YAML text generated token by token: the loader returns located problems, it never raises -----------
+
+_KEYS = st.sampled_from(["titre", "resume", "themes", "moments", "nature", "roles", "effort", "sources", "liens",
+                         "mots_cles", "publie_le", "revise_le", "brouillon", "exemples", "titre ", "a b", "<<"])
+_TAGS = st.sampled_from(["", "!!int ", "!!float ", "!!bool ", "!!null ", "!!str ", "!!timestamp ", "!!binary ",
+                         "!!set ", "!!omap ", "!!pairs ", "!!seq ", "!!map ", "!!python/none ", "!local ",
+                         "!<tag:yaml.org,2002:int> ", "!!merge "])
+_DATES = st.builds("{:04d}-{:02d}-{:02d}{}".format, st.integers(0, 10_000), st.integers(0, 14),
+                   st.integers(0, 40),
+                   st.sampled_from(["", "T25:61:00", " 10:00:00+99:00", "t12:00:00Z", ".5", "T00:00:00.1234567"]))
+_SCALARS = st.one_of(
+    _DATES,
+    st.sampled_from(["abc", "yes", "No", "~", "null", ".nan", "-.inf", "0x1F", "0o17", "1_000", "1e400", "0b2",
+                     "2024-02-30", "[", "]", "{", "}", "&a x", "*a", "|", ">-", "'", '"', "- x", "? x", "#", "%",
+                     "@x", "`x`", ":", ": :", "---", "..."]),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=12),
+    st.text(max_size=12).map(lambda t: '"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'),
+    st.sampled_from(['"\\0"', '"\\e"', '"\\u202e"', '"\\x7f"', '"\\U0001F600"', '"\\q"', "'it''s'", '"\\N"']),
+)
+_VALUES = st.recursive(
+    st.builds(str.__add__, _TAGS, _SCALARS),
+    lambda inner: st.lists(inner, max_size=3).map(lambda items: "[" + ", ".join(items) + "]")
+    | st.lists(st.tuples(_KEYS, inner), max_size=3).map(lambda kv: "{" + ", ".join(f"{k}: {v}" for k, v in kv) + "}"),
+    max_leaves=6,
+)
+_LINES = st.lists(
+    st.tuples(st.sampled_from(["", " ", "  ", "    ", "\t", "- ", "  - "]), _KEYS, _VALUES)
+    .map(lambda t: f"{t[0]}{t[1]}: {t[2]}")
+    | st.sampled_from(["", "---", "...", "%YAML 1.1", "- x", "  -", "? x", ": y", "&a", "*a", "!!", "|", "  more"]),
+    max_size=12,
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_LINES, st.booleans())
+def test_generated_yaml_text_never_crashes_the_loader(lines: list[str], keep_valid: bool) -> None:
+    front = (FRONT.split("\n", 1)[1] if keep_valid else "") + "\n".join(lines)
+    text = "---\n" + front + "\n---\n" + BODY
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "fiche-generee.md").write_text(text, encoding="utf-8")
+        collection = load_collection(folder, root=folder)
+    line_count = text.count("\n") + 1
+    for problem in collection.problems:
+        assert 1 <= problem.line <= line_count, problem
+    assert collection.practices == () or not collection.errors
+
+
+# --- Whatever passes the checker is well-formed in the feed, the JSON and the CSV ---------------------------
+
+_FREE_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=60)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_FREE_TEXT, _FREE_TEXT, _FREE_TEXT)
+def test_text_that_passes_the_checker_gives_valid_feed_json_and_csv(title: str, summary: str, editor: str) -> None:
+    data = yaml.safe_load(FRONT.split("\n", 1)[1])
+    data.update(titre=f"Titre {title} pour le test", resume=f"Résumé {summary} " + "assez long " * 4)
+    data["sources"][0]["editeur"] = f"Éditeur {editor}"
+    data.pop("liens")
+    text = "---\n" + yaml.safe_dump(data, allow_unicode=True) + "---\n" + BODY
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "alpha-proteger.md").write_text(text, encoding="utf-8")
+        collection = load_collection(folder, root=folder)
+    if collection.errors:
+        return
+    index = build_index(collection)
+    ElementTree.fromstring(render_feed(index, site_url="https://exemple.test/").encode("utf-8"))  # strict XML
+    assert json.loads(export.to_json(index.practices, site_url=None))["pratiques"][0]["fiche"]["titre"] == data["titre"]
+    rows = list(csv.reader(io.StringIO(export.to_csv(index.practices, site_url=None), newline="")))
+    assert len(rows) == 2 and len(rows[0]) == len(rows[1])

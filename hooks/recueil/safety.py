@@ -9,7 +9,6 @@ what the sanitiser would remove, before the build does it silently.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
@@ -87,7 +86,7 @@ def invisible_characters(text: str, first_line: int = 1) -> list[Finding]:
 
 def invisible_message(char: str) -> str:
     code = f"U+{ord(char):04X}"
-    name = _INVISIBLE_NAMES.get(char) or ("caractère de contrôle " + (unicodedata.name(char, "") or code).lower())
+    name = _INVISIBLE_NAMES.get(char, "caractère de contrôle")
     return f"caractère invisible {code} ({name}) : supprimez-le (il peut tromper le lecteur ou casser le flux)"
 
 
