@@ -2,9 +2,9 @@
 
 The checker refuses executable HTML in practice files (tested in test_checker.py); this test
 removes that first line of defence: practices carrying script payloads in every front matter
-field are rendered by the core's templates into a site built without our hook (hence without
-the checker), and every page is then loaded in Chromium. The Markdown body is left out on
-purpose: raw HTML in a body is Markdown's feature, and the checker is what guards it.
+field and in their bodies are rendered by the core's templates into an exported tree built
+without our hook (hence without the checker: bodies reach it as sanitised HTML), and every page is
+then loaded in Chromium. test_sanitize.py does the same through the hook.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import yaml
 
 from browser_support import Server
 from conftest import CORPUS, ROOT
+from payloads import PAYLOADS as BODY_PAYLOADS
 from recueil.collection import load_collection
 from recueil.index import build_index
 from recueil.model import Collection, Example, Recommendation, Source
@@ -43,6 +44,7 @@ def _hostile_collection() -> Collection:
         practices.append(dataclasses.replace(
             practice,
             titre=(FORMULA if n == 0 else f"Titre {n} {PAYLOAD}"),
+            body=practice.body + "\n" + "\n\n".join(BODY_PAYLOADS) + "\n",
             resume=f"Résumé {PAYLOAD}",
             mots_cles=(f"mot {n} {PAYLOAD}",),
             sources=(Source(titre=PAYLOAD, editeur=PAYLOAD, date=PAYLOAD,
@@ -79,6 +81,8 @@ def test_no_script_runs_on_any_page(browser: Any, hostile_site: Path) -> None:
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    foreign: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(server.url) else foreign.append(request.url))
     pages = sorted(p.relative_to(hostile_site).as_posix() for p in hostile_site.rglob("index.html"))
     assert any(p.startswith("pratiques/") for p in pages) and "recueil/index.html" in pages
     try:
@@ -100,7 +104,7 @@ def test_no_script_runs_on_any_page(browser: Any, hostile_site: Path) -> None:
     finally:
         context.close()
         server.close()
-    assert dialogs == []
+    assert dialogs == [] and foreign == []
 
 
 def test_payloads_are_text_in_the_feed_and_the_data(hostile_site: Path) -> None:
