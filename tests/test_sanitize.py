@@ -144,8 +144,10 @@ def test_no_payload_runs_loads_or_stays_in_the_dom(browser: Any, hostile_site: P
     assert "pratiques/alpha-proteger/" in pages and "recueil/" in pages and "recueil/selection/" in pages
     try:
         for path in pages:
-            page.goto(server.url + path + ("?fiches=alpha-proteger,beta-accueillir" if "selection" in path else ""))
+            page.goto(server.url + path + ("?p=alpha-proteger,beta-accueillir" if "selection" in path else ""))
             page.wait_for_load_state("load")
+            if "selection" in path:  # the sheets come from recueil/fiches.json, inserted by the page's script
+                page.wait_for_selector(".rc-selection__fiches article", state="attached")
             page.keyboard.press("Tab")  # focus-triggered payloads
             page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
             page.wait_for_timeout(50)
