@@ -28,6 +28,7 @@ from recueil.collection import load_collection
 from recueil.feed import render_feed
 from recueil.index import build_index
 from recueil.sourcefile import split_practice
+from recueil.urls import Urls
 
 VALID = (CORPUS / "valid" / "alpha-proteger.md").read_text(encoding="utf-8")
 FRONT, BODY = VALID.split("\n---\n", 1)[0] + "\n", VALID.split("\n---\n", 1)[1]
@@ -173,7 +174,7 @@ def test_check_prints_no_traceback_on_construction_errors() -> None:
     result = subprocess.run([sys.executable, "-m", "recueil.cli", "check", str(CONSTRUCTION)],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
-    assert result.stdout.count(": erreur : ") == 16
+    assert result.stdout.count(": erreur : ") == 17
 
 
 # --- YAML text generated token by token: the loader returns located problems, it never raises -----------
@@ -244,7 +245,7 @@ def test_text_that_passes_the_checker_gives_valid_feed_json_and_csv(title: str, 
     if collection.errors:
         return
     index = build_index(collection)
-    ElementTree.fromstring(render_feed(index, site_url="https://exemple.test/").encode("utf-8"))  # strict XML
-    assert json.loads(export.to_json(index.practices, site_url=None))["pratiques"][0]["fiche"]["titre"] == data["titre"]
-    rows = list(csv.reader(io.StringIO(export.to_csv(index.practices, site_url=None), newline="")))
+    ElementTree.fromstring(render_feed(index, Urls(site_url="https://exemple.test/")).encode("utf-8"))  # strict XML
+    assert json.loads(export.to_json(index.practices, Urls()))["pratiques"][0]["fiche"]["titre"] == data["titre"]
+    rows = list(csv.reader(io.StringIO(export.to_csv(index.practices, Urls()), newline="")))
     assert len(rows) == 2 and len(rows[0]) == len(rows[1])

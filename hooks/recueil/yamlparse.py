@@ -137,9 +137,10 @@ class _Builder:
             value = self.loader.construct_object(node)
         except yaml.MarkedYAMLError as exc:
             raise YamlProblem(_yaml_error_message(exc), line) from None
-        except (ValueError, KeyError, TypeError, OverflowError):
-            # PyYAML's constructors raise plain errors for impossible dates (2024-02-30, year 0, 25:61)
-            # and for explicit tags with a value of the wrong kind (!!int abc, !!bool abc).
+        except Exception:
+            # PyYAML's constructors raise plain errors (ValueError, KeyError, IndexError…) for impossible
+            # dates (2024-02-30, year 0, 25:61) and explicit tags with a value of the wrong kind (!!int abc,
+            # an empty !!int): whatever they raise, the value is unreadable, and says so at its line.
             raise YamlProblem(_impossible_value(node), line) from None
         if isinstance(value, dt.date | dt.datetime):
             return value.isoformat()
