@@ -33,7 +33,8 @@ from recueil.collection import load_collection  # noqa: E402
 from recueil.explorer import FILTER_PATH  # noqa: E402
 from recueil.index import build_index  # noqa: E402
 from recueil.plaintree import config_elsewhere, export_tree  # noqa: E402
-from recueil.site import compendium_options, generated_files  # noqa: E402
+from recueil.settings import load_settings  # noqa: E402
+from recueil.site import generated_files  # noqa: E402
 
 # The PDF has its own benchmark (make bench-pdf): builds here measure the site only.
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RECUEIL_PDF": "0"}
@@ -88,10 +89,8 @@ def bench_size(count: int, runs: int, work: Path) -> dict[str, float]:
 
     plain = work / f"plain-{count}"
     collection = load_collection(practices)
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    settings = {**config["extra"]["recueil"], "pratiques": str(practices)}
-    options = compendium_options(settings, site_name=config["site_name"], site_url=config.get("site_url"))
-    export_tree(ROOT, generated_files(build_index(collection), settings, root=ROOT, compendium=options), plain, config)
+    settings = load_settings(ROOT / "mkdocs.yml").with_practices(practices)
+    export_tree(ROOT / "mkdocs.yml", generated_files(build_index(collection), settings), plain)
     figures["plain"] = median(lambda: run_measured([sys.executable, "-m", "mkdocs", "build", "-q"], plain)[0], runs)
     figures["ratio"] = figures["build"] / figures["plain"]
 

@@ -9,26 +9,12 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from recueil.compendium import CompendiumOptions
 from recueil.pdf import CACHE_FOLDER, PdfError, pdfs_from_folder
+from recueil.settings import load_settings
+from recueil.site import compendium_options
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class _Loader(yaml.SafeLoader):
-    """mkdocs.yml may hold MkDocs-specific tags (!ENV, !relative): they are not needed here."""
-
-
-_Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
-def _settings(config_file: Path) -> dict[str, Any]:
-    config: dict[str, Any] = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader)
-    return config
 
 
 def main() -> int:
@@ -37,18 +23,13 @@ def main() -> int:
     parser.add_argument("-f", "--config-file", type=Path, default=ROOT / "mkdocs.yml")
     parser.add_argument("--pratiques", type=Path, help="dossier des fiches (par défaut : celui de mkdocs.yml)")
     args = parser.parse_args()
-    config = _settings(args.config_file)
-    settings = config.get("extra", {}).get("recueil", {})
-    practices = args.pratiques or args.config_file.parent / settings.get("pratiques", "practices")
-    options = CompendiumOptions(
-        title=config.get("site_name") or CompendiumOptions.title,
-        base_url=config.get("site_url") or settings.get("adresse") or None,
-        use_directory_urls=config.get("use_directory_urls", True),
-    )
+    settings = load_settings(args.config_file)
+    if args.pratiques:
+        settings = settings.with_practices(args.pratiques.resolve())
     started = time.perf_counter()
     try:
-        written = pdfs_from_folder(practices.resolve(), args.output, options,
-                                   cache=args.config_file.parent / CACHE_FOLDER)
+        written = pdfs_from_folder(settings.practices_dir, args.output, compendium_options(settings),
+                                   cache=settings.root / CACHE_FOLDER)
     except PdfError as error:
         print(error, file=sys.stderr)
         return 1

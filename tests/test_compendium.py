@@ -376,14 +376,14 @@ def test_pdf_is_off_under_serve_unless_switched_on(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.delenv("RECUEIL_PDF", raising=False)
     recueil_hook.on_startup(command="serve", dirty=False)
-    assert not recueil_hook._pdf_enabled()
+    assert not recueil_hook._build.pdf_enabled
     monkeypatch.setenv("RECUEIL_PDF", "1")
-    assert recueil_hook._pdf_enabled()
+    assert recueil_hook._build.pdf_enabled
     monkeypatch.delenv("RECUEIL_PDF")
     recueil_hook.on_startup(command="build", dirty=False)
-    assert recueil_hook._pdf_enabled()
+    assert recueil_hook._build.pdf_enabled
     monkeypatch.setenv("RECUEIL_PDF", "0")
-    assert not recueil_hook._pdf_enabled()
+    assert not recueil_hook._build.pdf_enabled
 
 
 def test_sheets_show_their_public_address_under_serve_too() -> None:
@@ -393,6 +393,9 @@ def test_sheets_show_their_public_address_under_serve_too() -> None:
     # mkdocs serve sets site_url to the preview's address; printed sheets must not show it.
     config = load_config(str(ROOT / "mkdocs.yml"), site_url="http://127.0.0.1:8000/")
     recueil_hook.on_startup(command="serve", dirty=False)
-    assert recueil_hook._compendium_options(config).base_url == ADDRESS
+    recueil_hook.on_config(config)
+    assert recueil_hook._settings().public_url == ADDRESS
+    assert recueil_hook._settings().urls.site_url is None  # feed ids and open data do not take it either
     recueil_hook.on_startup(command="build", dirty=False)
-    assert recueil_hook._compendium_options(config).base_url == "http://127.0.0.1:8000/"
+    recueil_hook.on_config(config)
+    assert recueil_hook._settings().public_url == "http://127.0.0.1:8000/"

@@ -16,6 +16,7 @@ from conftest import CORPUS, Build
 from recueil import export
 from recueil.collection import load_collection
 from recueil.sourcefile import read_text, split_practice
+from recueil.urls import Urls
 from recueil.vocabulary import practice_schema
 
 CORPORA = [CORPUS / "valid", CORPUS / "explorer"]
@@ -41,7 +42,7 @@ def _published(practices_dir: Path) -> list[Any]:
 @pytest.mark.parametrize("practices_dir", CORPORA, ids=lambda p: p.name)
 def test_json_round_trips_every_published_practice(practices_dir: Path) -> None:
     practices = _published(practices_dir)
-    document = json.loads(export.to_json(practices, site_url=None))
+    document = json.loads(export.to_json(practices, Urls()))
     assert document["licence"] == "Licence Ouverte / Etalab 2.0"
     by_id = {record["identifiant"]: record for record in document["pratiques"]}
     assert sorted(by_id) == [p.slug for p in practices]
@@ -58,7 +59,7 @@ def test_json_round_trips_every_published_practice(practices_dir: Path) -> None:
 @pytest.mark.parametrize("practices_dir", CORPORA, ids=lambda p: p.name)
 def test_csv_round_trips_every_published_practice(practices_dir: Path) -> None:
     practices = _published(practices_dir)
-    text = export.to_csv(practices, site_url="https://recueil.example.fr/")
+    text = export.to_csv(practices, Urls(site_url="https://recueil.example.fr/"))
     rows = list(csv.DictReader(io.StringIO(text)))
     assert list(rows[0])[:3] == ["identifiant", "url", "titre"]
     assert len(rows) == len(practices)
@@ -71,7 +72,7 @@ def test_csv_round_trips_every_published_practice(practices_dir: Path) -> None:
 
 def test_list_fields_are_joined_with_a_bar() -> None:
     practices = _published(CORPUS / "explorer")
-    rows = {row["identifiant"]: row for row in csv.DictReader(io.StringIO(export.to_csv(practices, site_url=None)))}
+    rows = {row["identifiant"]: row for row in csv.DictReader(io.StringIO(export.to_csv(practices, Urls())))}
     assert rows["registre-incidents"]["moments"] == "prevenir|accompagner"
     assert rows["registre-incidents"]["collectivites"] == "etablissement-public|centre-de-gestion"
     assert rows["document-unique"]["collectivites"] == ""  # absent: suits every kind
@@ -82,7 +83,7 @@ def test_list_fields_are_joined_with_a_bar() -> None:
 def test_csv_neutralises_spreadsheet_formulas_and_still_round_trips(dangerous: str) -> None:
     practice = dataclasses.replace(_published(CORPUS / "valid")[0], titre=dangerous + " : une pratique",
                                    mots_cles=(dangerous.lstrip("=+-@\t\r'") + "x",))
-    text = export.to_csv([practice], site_url=None)
+    text = export.to_csv([practice], Urls())
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["titre"] == "'" + dangerous + " : une pratique"
     assert export.decode_csv_row(row)["fiche"]["titre"] == dangerous + " : une pratique"
@@ -94,8 +95,8 @@ def test_drafts_are_never_exported() -> None:
     collection = load_collection(CORPUS / "explorer")
     drafts = [p.slug for p in collection.practices if p.brouillon]
     assert drafts == ["zeta-brouillon"]
-    json_text = export.to_json(collection.published, site_url=None)
-    csv_text = export.to_csv(collection.published, site_url=None)
+    json_text = export.to_json(collection.published, Urls())
+    csv_text = export.to_csv(collection.published, Urls())
     assert "zeta-brouillon" not in json_text and "zeta-brouillon" not in csv_text
 
 

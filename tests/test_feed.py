@@ -10,6 +10,7 @@ from conftest import CORPUS, Build
 from recueil.collection import load_collection
 from recueil.feed import render_feed
 from recueil.index import build_index
+from recueil.urls import Urls
 
 INDEX = build_index(load_collection(CORPUS / "explorer"))
 
@@ -19,7 +20,7 @@ def _expected_order() -> list[str]:
 
 
 def test_the_feed_lists_the_latest_published_or_revised_practices() -> None:
-    feed = feedparser.parse(render_feed(INDEX, site_url="https://recueil.example.fr/"))
+    feed = feedparser.parse(render_feed(INDEX, Urls(site_url="https://recueil.example.fr/")))
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
     assert [e.title for e in feed.entries] == _expected_order()
@@ -29,11 +30,11 @@ def test_the_feed_lists_the_latest_published_or_revised_practices() -> None:
     assert feed.entries[0].link == f"https://recueil.example.fr/pratiques/{first.slug}/"
     assert feed.entries[0].id == feed.entries[0].link
     assert feed.feed.id == "https://recueil.example.fr/flux.xml"
-    assert "Zêta" not in render_feed(INDEX, site_url=None)  # drafts never appear
+    assert "Zêta" not in render_feed(INDEX, Urls())  # drafts never appear
 
 
 def test_without_a_site_url_ids_are_stable_tag_uris() -> None:
-    feed = feedparser.parse(render_feed(INDEX, site_url=None),
+    feed = feedparser.parse(render_feed(INDEX, Urls()),
                             response_headers={"content-location": "http://127.0.0.1:8000/flux.xml",
                                               "content-type": "application/atom+xml"})
     assert not feed.bozo, feed.get("bozo_exception")
@@ -47,7 +48,7 @@ def test_contributor_text_cannot_break_the_xml() -> None:
     practice = dataclasses.replace(INDEX.practices[0], titre="<b>Gras</b> & « guillemets » ]]>",
                                    resume="Un résumé avec <script>alert(1)</script> & des chevrons.")
     index = dataclasses.replace(INDEX, practices=(practice,))
-    feed = feedparser.parse(render_feed(index, site_url=None))
+    feed = feedparser.parse(render_feed(index, Urls()))
     assert not feed.bozo
     assert feed.entries[0].title == "<b>Gras</b> & « guillemets » ]]>"
 

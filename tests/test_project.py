@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -9,7 +10,8 @@ from pathlib import Path
 
 from conftest import ROOT
 from recueil.collection import load_collection
-from recueil.vocabulary import schema_enum, vocabularies
+from recueil.model import Example, Practice, Source
+from recueil.vocabulary import practice_schema, schema_enum, value_node, vocabularies
 
 
 def test_the_collection_has_no_problem() -> None:
@@ -60,3 +62,11 @@ def test_every_source_and_example_can_be_checked() -> None:
             assert source.titre.strip() and source.editeur.strip(), practice.slug
         for example in practice.exemples:
             assert example.source.startswith("https://"), (practice.slug, example.collectivite)
+
+
+def test_the_schema_and_the_model_name_the_same_fields() -> None:
+    # The loader builds the model from the schema's keys: a field added to one must be added to the other.
+    model = {f.name for f in dataclasses.fields(Practice)} - {"slug", "path", "body"}
+    assert set(practice_schema()["properties"]) == model
+    for name, kind in (("sources", Source), ("exemples", Example)):
+        assert set(value_node(name)["properties"]) == {f.name for f in dataclasses.fields(kind)}

@@ -16,7 +16,8 @@ import pytest
 
 from conftest import CORPUS, ROOT, Build
 from recueil import body
-from recueil.collection import load_collection, slugify
+from recueil.collection import load_collection
+from recueil.slugs import slugify
 from recueil.vocabulary import practice_schema, vocabularies
 
 FORM = "contribuer/proposer/"

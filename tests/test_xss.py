@@ -21,7 +21,6 @@ from typing import Any
 
 import feedparser
 import pytest
-import yaml
 
 from browser_support import Server
 from conftest import CORPUS, ROOT
@@ -30,7 +29,8 @@ from recueil.collection import load_collection
 from recueil.index import build_index
 from recueil.model import Collection, Example, Recommendation, Source
 from recueil.plaintree import export_tree
-from recueil.site import compendium_options, generated_files
+from recueil.settings import load_settings
+from recueil.site import generated_files
 
 MARK = "window.__xss = (window.__xss || 0) + 1"
 PAYLOAD = f'<script>{MARK}</script><img src="x" onerror="{MARK}">"\'><svg onload="{MARK}">'
@@ -62,11 +62,8 @@ def _hostile_collection() -> Collection:
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("xss") / "export"
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    settings = config["extra"]["recueil"]
-    options = compendium_options(settings, site_name=config["site_name"], site_url=None)
-    files = generated_files(build_index(_hostile_collection()), settings, root=ROOT, compendium=options)
-    export_tree(ROOT, files, out, config)
+    files = generated_files(build_index(_hostile_collection()), load_settings(ROOT / "mkdocs.yml"))
+    export_tree(ROOT / "mkdocs.yml", files, out)
     build = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=out, capture_output=True, text=True,
                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, timeout=600)
     assert build.returncode == 0, build.stdout + build.stderr

@@ -14,8 +14,8 @@ import markdown
 from markupsafe import Markup
 
 from recueil import sanitize
-from recueil.collection import slugify
 from recueil.model import Practice
+from recueil.slugs import slugify
 
 # The site's Markdown extensions that make sense for a sheet body (snippets and permalinks do not).
 MARKDOWN_EXTENSIONS = ["abbr", "attr_list", "admonition", "def_list", "footnotes", "md_in_html", "tables",

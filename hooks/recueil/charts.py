@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from recueil.model import Chart, Figure
-from recueil.templating import ENV, template
+from recueil.templating import template
 
 WIDTH = 640
 MARGIN = 16
@@ -131,9 +131,6 @@ def _before_after(chart: Chart) -> Drawing:
 
 def layout(chart: Chart) -> Drawing:
     return _before_after(chart) if chart.type == "avant-apres" else _horizontal_bars(chart)
-
-
-ENV.filters["with_unit"] = with_unit
 
 
 def svg(chart: Chart) -> Markup:

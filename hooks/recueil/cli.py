@@ -10,17 +10,27 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import yaml
-
 from recueil import issueform, report, scaffold
 from recueil.collection import load_collection
 from recueil.index import build_index
 from recueil.model import Problem
 from recueil.plaintree import ExportError, export_tree
-from recueil.site import compendium_options, generated_files
-from recueil.vocabulary import vocabularies
+from recueil.settings import CONFIG_FILE, DEFAULT_PRACTICES, Settings, SettingsError, load_settings
+from recueil.site import generated_files
+from recueil.vocabulary import SINGLE_CHOICE_FIELDS, vocabularies
 
-PRACTICES_DIR = "practices"
+
+def _settings() -> Settings:
+    """The project's settings when run from its folder (mkdocs.yml there), else the defaults."""
+    config = Path.cwd() / CONFIG_FILE
+    if config.is_file():
+        return load_settings(config)
+    return Settings(root=Path.cwd(), practices_dir=Path.cwd() / DEFAULT_PRACTICES)
+
+
+def _folder(option: str | None) -> Path:
+    """The practices folder: the one given, else the one mkdocs.yml names."""
+    return Path(option) if option else _settings().practices_dir
 
 
 def _annotation(problem: Problem) -> str:
@@ -32,7 +42,7 @@ def _annotation(problem: Problem) -> str:
 
 def check(paths: Sequence[str]) -> int:
     cwd = Path.cwd()
-    targets = [Path(p) for p in paths] or [cwd / PRACTICES_DIR]
+    targets = [Path(p) for p in paths] or [_settings().practices_dir]
     directories: dict[Path, set[Path] | None] = {}
     for target in targets:
         target = target if target.is_absolute() else cwd / target
@@ -71,22 +81,16 @@ def check(paths: Sequence[str]) -> int:
 
 def export(directory: str) -> int:
     """Write the site as a plain Markdown tree (generated pages included) into `directory`."""
-    project = Path.cwd()
-    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
-    settings = config.get("extra", {}).get("recueil", {})
-    collection = load_collection(project / settings.get("pratiques", PRACTICES_DIR), root=project)
+    settings = _settings()
+    collection = load_collection(settings.practices_dir, root=settings.root)
     if collection.errors:
         for problem in collection.problems:
             print(problem)
         print("Export impossible : corrigez d'abord les erreurs.", file=sys.stderr)
         return 1
-    use_directory_urls = config.get("use_directory_urls", True)
-    options = compendium_options(settings, site_name=config.get("site_name", ""), site_url=config.get("site_url"),
-                                 use_directory_urls=use_directory_urls)
-    pages = generated_files(build_index(collection), settings, root=project, compendium=options,
-                            use_directory_urls=use_directory_urls, site_url=config.get("site_url"))
+    pages = generated_files(build_index(collection), settings)
     try:
-        count = export_tree(project, pages, Path(directory), config)
+        count = export_tree(settings.root / CONFIG_FILE, pages, Path(directory))
     except ExportError as exc:
         print(f"recueil export : {exc}", file=sys.stderr)
         return 1
@@ -103,13 +107,12 @@ def _relative(path: Path, cwd: Path) -> str:
 
 
 NEW_FIELDS = ("themes", "moments", "nature", "roles", "effort")
-SINGLE_CHOICE = ("nature", "effort")
 
 
 def _ask_choices(field: str, ask: Callable[[str], str]) -> tuple[str, ...]:
     """Ask for one or several ids of a vocabulary, by number or by id, until the answer is valid."""
     vocabulary = vocabularies()[field]
-    single = field in SINGLE_CHOICE
+    single = field in SINGLE_CHOICE_FIELDS
     print(f"\n{vocabulary.libelle} ({'un choix' if single else 'un ou plusieurs choix, séparés par des virgules'}) :")
     for number, term in enumerate(vocabulary.terms, start=1):
         print(f"  {number}. {term.libelle} ({term.id}) : {term.description}")
@@ -146,7 +149,7 @@ def new(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
         themes=choices["themes"], moments=choices["moments"], roles=choices["roles"],
         nature=",".join(choices["nature"]), effort=",".join(choices["effort"]),
     )
-    directory = Path(args.dossier)
+    directory = _folder(args.dossier)
     try:
         path = scaffold.write_practice(directory, practice)
     except scaffold.ScaffoldError as exc:
@@ -166,17 +169,18 @@ def new(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
 
 def from_issue(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.fichier == "-" else Path(args.fichier).read_text(encoding="utf-8")
+    directory = _folder(args.dossier)
     try:
         practice = issueform.practice_from_issue(text)
         if args.sortie == "-":
             sys.stdout.write(scaffold.practice_text(practice, dt.date.today()))
             return 0
-        path = scaffold.write_practice(Path(args.dossier), practice)
+        path = scaffold.write_practice(directory, practice)
     except (issueform.IssueFormError, scaffold.ScaffoldError) as exc:
         print(f"Fiche non créée :\n{exc}", file=sys.stderr)
         return 1
     except FileExistsError:
-        print(f"Fiche non créée : {Path(args.dossier) / (practice.slug + '.md')} existe déjà.", file=sys.stderr)
+        print(f"Fiche non créée : {directory / (practice.slug + '.md')} existe déjà.", file=sys.stderr)
         return 1
     print(f"Fiche créée : {_relative(path, Path.cwd())} ; vérifiez-la avec « recueil check ».")
     return 0
@@ -193,21 +197,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     new_parser = commands.add_parser("new", help="créer une fiche à compléter (questions, ou options)")
     new_parser.add_argument("--titre", help="titre de la fiche (une phrase d'action)")
     for field in NEW_FIELDS:
-        several = "" if field in SINGLE_CHOICE else ", séparés par des virgules"
+        several = "" if field in SINGLE_CHOICE_FIELDS else ", séparés par des virgules"
         new_parser.add_argument(f"--{field}", help=f"identifiant(s){several} ; demandé(s) si absent(s)")
-    new_parser.add_argument("--dossier", default=PRACTICES_DIR, help="dossier des fiches (par défaut : practices)")
+    new_parser.add_argument("--dossier", help="dossier des fiches (par défaut : celui de mkdocs.yml)")
 
     issue_parser = commands.add_parser("from-issue", help="transformer un ticket « Proposer une pratique » en fiche")
     issue_parser.add_argument("fichier", help="le texte du ticket (Markdown), « - » pour l'entrée standard")
-    issue_parser.add_argument("--dossier", default=PRACTICES_DIR, help="dossier des fiches (par défaut : practices)")
+    issue_parser.add_argument("--dossier", help="dossier des fiches (par défaut : celui de mkdocs.yml)")
     issue_parser.add_argument("--sortie", help="« - » : afficher la fiche au lieu de l'écrire")
 
     commands.add_parser("issue-form", help=f"afficher le formulaire de ticket généré ({issueform.FORM_PATH})")
 
     report_parser = commands.add_parser("report", help="synthèse pour les mainteneurs, en Markdown")
-    report_parser.add_argument("dossier", nargs="?", default=PRACTICES_DIR, help="dossier des fiches")
+    report_parser.add_argument("dossier", nargs="?", help="dossier des fiches (par défaut : celui de mkdocs.yml)")
     report_parser.add_argument("--date", type=dt.date.fromisoformat, help="date du jour (AAAA-MM-JJ)")
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except SettingsError as error:
+        for problem in error.problems:
+            print(problem)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         return check(args.paths)
     if args.command == "export":
@@ -221,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "report":
         today = args.date or dt.date.today()
-        collection = load_collection(Path(args.dossier), root=Path.cwd(), today=today)
+        collection = load_collection(_folder(args.dossier), root=Path.cwd(), today=today)
         sys.stdout.write(report.maintainer_report(collection, today))
         return 0
     return 2  # pragma: no cover - argparse rejects unknown commands

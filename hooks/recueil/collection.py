@@ -8,45 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from recueil import body, placeholder, safety, yamlparse
 from recueil.figures import FIGURES_FILE, load_figures
-from recueil.model import Chart, Collection, Example, Practice, Problem, Recommendation, Severity, Source
+from recueil.model import STALE_AFTER, Chart, Collection, Example, Practice, Problem, Recommendation, Severity, Source
 from recueil.schema_check import make_validator, schema_errors, suggestion
+from recueil.slugs import SLUG, SLUG_MAX, slugify, title_key
 from recueil.sourcefile import RawPractice, read_text, split_practice
-from recueil.vocabulary import practice_schema, recommendations_schema
+from recueil.vocabulary import practice_schema, recommendations_schema, value_node
 
 RECOMMENDATIONS_FILE = "recommandations.yml"
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-SLUG_MAX = 80
-STALE_AFTER = dt.timedelta(days=3 * 365)
-
-
-def slugify(text: str, max_length: int = SLUG_MAX) -> str:
-    """« L'agent d'accueil » → « l-agent-d-accueil »: lowercase ASCII words joined by hyphens."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "Oe"))
-    # Accents go, any other non-ASCII character (’, «, …) separates words.
-    ascii_text = "".join(
-        char if char.isascii() else ("" if unicodedata.combining(char) else " ") for char in decomposed
-    )
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > max_length:
-            break
-        slug = candidate
-    return (slug or words[0][:max_length]) if words else ""
-
-
-def title_key(title: str) -> str:
-    """Titles compared without case, accents or punctuation."""
-    return " ".join(slugify(title, max_length=10_000).split("-"))
 
 
 class _Report:
@@ -228,35 +202,26 @@ def _check_dates(raw: RawPractice, report: _Report, today: dt.date) -> None:
         ), severity="avertissement")
 
 
-def _tuple(data: dict[str, Any], key: str) -> tuple[str, ...]:
-    return tuple(data.get(key) or ())
+# List fields whose items are objects of the model; the others are lists of plain values.
+_OBJECTS: dict[str, type[Example] | type[Source]] = {"exemples": Example, "sources": Source}
+_DATES = frozenset(name for name in practice_schema()["properties"] if value_node(name).get("format") == "date")
+
+
+def _value(name: str, value: Any) -> Any:
+    if name in _OBJECTS:
+        return tuple(_OBJECTS[name](**item) for item in value)
+    if isinstance(value, list):
+        return tuple(item.strip() if isinstance(item, str) else item for item in value)
+    if name in _DATES:
+        return dt.date.fromisoformat(value)
+    return value.strip() if isinstance(value, str) else value
 
 
 def _build_practice(raw: RawPractice) -> Practice:
-    data = raw.data
-    revised = data.get("revise_le")
-    return Practice(
-        slug=raw.slug,
-        path=raw.path,
-        titre=data["titre"].strip(),
-        resume=data["resume"].strip(),
-        themes=_tuple(data, "themes"),
-        moments=_tuple(data, "moments"),
-        nature=data["nature"],
-        roles=_tuple(data, "roles"),
-        effort=data["effort"],
-        collectivites=_tuple(data, "collectivites"),
-        services=_tuple(data, "services"),
-        partenaires=_tuple(data, "partenaires"),
-        exemples=tuple(Example(**item) for item in data.get("exemples") or ()),
-        sources=tuple(Source(**item) for item in data["sources"]),
-        liens=_tuple(data, "liens"),
-        mots_cles=tuple(keyword.strip() for keyword in data.get("mots_cles") or ()),
-        publie_le=dt.date.fromisoformat(data["publie_le"]),
-        revise_le=dt.date.fromisoformat(revised) if revised else None,
-        brouillon=bool(data.get("brouillon", False)),
-        body=raw.body.strip("\n") + "\n",
-    )
+    """The model from valid front matter: every schema property is a field of `Practice` of the same name
+    (tests/test_project.py checks that they agree); absent optional keys take the field's default."""
+    values = {name: _value(name, value) for name, value in raw.data.items() if value is not None}
+    return Practice(slug=raw.slug, path=raw.path, body=raw.body.strip("\n") + "\n", **values)
 
 
 def _check_collection(raws: list[RawPractice], known_slugs: set[str], report: _Report) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -17,11 +17,11 @@ import segno
 from markupsafe import Markup
 
 from recueil import bodyhtml
-from recueil.collection import title_key
 from recueil.index import Index, Keyword, sort_key
 from recueil.model import Practice, Recommendation, Source
-from recueil.render import page_url, practice_uri, relative_href
+from recueil.slugs import title_key
 from recueil.templating import template
+from recueil.urls import Urls, practice_uri
 from recueil.vocabulary import VOCABULARY_FIELDS, Term, vocabularies
 
 TITLE = "Recueil de bonnes pratiques"
@@ -42,7 +42,7 @@ class CompendiumOptions:
     subtitle: str = SUBTITLE
     author: str = AUTHOR
     base_url: str | None = None  # the site's public address (absolute, ends with "/"): printed and QR-coded
-    use_directory_urls: bool = True
+    urls: Urls = field(default_factory=Urls)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,9 +105,7 @@ class Compendium:
 
 
 def online_url(practice: Practice, options: CompendiumOptions) -> str | None:
-    if not options.base_url:
-        return None
-    return options.base_url.rstrip("/") + "/" + page_url(practice_uri(practice.slug), options.use_directory_urls)
+    return options.urls.absolute(practice_uri(practice.slug), options.base_url)
 
 
 @cache
@@ -201,7 +199,7 @@ class _Links:
         self.inside = inside
 
     def _site(self, uri: str) -> str:
-        return relative_href(self.page_uri, uri, self.compendium.options.use_directory_urls)
+        return self.compendium.options.urls.relative(self.page_uri, uri)
 
     def anchor(self, name: str) -> str:
         return f"{self.inside or '#'}{name}"
@@ -268,13 +266,13 @@ def render_site_pages(index: Index, options: CompendiumOptions, pdf_links: bool 
     themes = [t for t in vocabularies()["themes"].terms if index.having("themes", t.id)]
     page = template("recueil.md.j2").render(
         **_context(compendium, PAGE_URI), themes=themes, pdf_links=pdf_links,
-        pdf_href=_relative_file(PAGE_URI, "recueil.pdf", options), theme_pdf_href=lambda t: _relative_file(
-            PAGE_URI, pdf_name(t), options),
+        pdf_href=options.urls.file(PAGE_URI, pdf_name(None)),
+        theme_pdf_href=lambda t: options.urls.file(PAGE_URI, pdf_name(t)),
     )
     selection = template("recueil-selection.md.j2").render(
         title="Sélection de pratiques à imprimer",
-        script_href=_relative_file(SELECTION_URI, "assets/recueil-selection.js", options),
-        sheets_href=_relative_file(SELECTION_URI, SHEETS_URI, options),
+        script_href=options.urls.file(SELECTION_URI, "assets/recueil-selection.js"),
+        sheets_href=options.urls.file(SELECTION_URI, SHEETS_URI),
     )
     return {PAGE_URI: page, SELECTION_URI: selection, SHEETS_URI: sheets_json(compendium)}
 
@@ -290,8 +288,3 @@ def sheets_json(compendium: Compendium) -> str:
 
 def pdf_name(theme: Term | None) -> str:
     return f"recueil-{theme.id}.pdf" if theme else "recueil.pdf"
-
-
-def _relative_file(from_uri: str, file_path: str, options: CompendiumOptions) -> str:
-    """A site file's URL relative to a page (MkDocs only rewrites links written in Markdown)."""
-    return "../" * page_url(from_uri, options.use_directory_urls).count("/") + file_path

@@ -14,8 +14,8 @@ from dataclasses import asdict
 from typing import Any
 
 from recueil.model import Practice
-from recueil.render import page_url, practice_uri
 from recueil.schema_doc import exported_fields
+from recueil.urls import Urls, practice_uri
 from recueil.vocabulary import practice_schema
 
 LICENCE = "Licence Ouverte / Etalab 2.0"
@@ -42,27 +42,18 @@ def metadata(practice: Practice) -> dict[str, Any]:
     return result
 
 
-def practice_url(practice: Practice, *, site_url: str | None, use_directory_urls: bool = True) -> str:
-    """Absolute URL of the practice page when the site URL is known, else relative to the site root."""
-    path = page_url(practice_uri(practice.slug), use_directory_urls)
-    return (site_url.rstrip("/") + "/" + path) if site_url else path
+def records(practices: Iterable[Practice], urls: Urls) -> list[dict[str, Any]]:
+    """Page URLs are absolute when the site URL is known, else relative to the site root."""
+    return [{"identifiant": p.slug, "url": urls.public(practice_uri(p.slug)), "fiche": metadata(p)}
+            for p in practices]
 
 
-def records(practices: Iterable[Practice], *, site_url: str | None, use_directory_urls: bool = True
-            ) -> list[dict[str, Any]]:
-    return [
-        {"identifiant": p.slug, "url": practice_url(p, site_url=site_url, use_directory_urls=use_directory_urls),
-         "fiche": metadata(p)}
-        for p in practices
-    ]
-
-
-def to_json(practices: Iterable[Practice], *, site_url: str | None, use_directory_urls: bool = True) -> str:
+def to_json(practices: Iterable[Practice], urls: Urls) -> str:
     document = {
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
         "schema": "pratique.schema.json",
-        "pratiques": records(practices, site_url=site_url, use_directory_urls=use_directory_urls),
+        "pratiques": records(practices, urls),
     }
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
@@ -92,12 +83,12 @@ def _encode(field: str, value: Any) -> str:
     return str(value)
 
 
-def to_csv(practices: Iterable[Practice], *, site_url: str | None, use_directory_urls: bool = True) -> str:
+def to_csv(practices: Iterable[Practice], urls: Urls) -> str:
     fields = exported_fields()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow((*ID_COLUMNS, *fields))
-    for record in records(practices, site_url=site_url, use_directory_urls=use_directory_urls):
+    for record in records(practices, urls):
         row = [record["identifiant"], record["url"]]
         row += [_encode(name, record["fiche"].get(name)) for name in fields]
         writer.writerow(csv_cell(cell) for cell in row)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from recueil.index import Index
-from recueil.render import page_url, practice_uri
 from recueil.templating import template
+from recueil.urls import Urls, join, practice_uri
 
 FEED_PATH = "flux.xml"
 FEED_SIZE = 20
@@ -21,17 +21,16 @@ def _timestamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def render_feed(index: Index, *, site_url: str | None, use_directory_urls: bool = True, size: int = FEED_SIZE
-                ) -> str:
+def render_feed(index: Index, urls: Urls, size: int = FEED_SIZE) -> str:
     """The feed's XML. Without a site URL, links are relative to the feed (at the site root)."""
-    base = site_url.rstrip("/") + "/" if site_url else ""
+    base = join(urls.site_url, "") if urls.site_url else ""
     entries = []
     for practice in index.latest(size):
-        path = page_url(practice_uri(practice.slug), use_directory_urls)
+        link = urls.public(practice_uri(practice.slug))
         entries.append({
             "practice": practice,
-            "id": base + path if base else f"{TAG_PREFIX}pratiques/{practice.slug}",
-            "link": base + path,
+            "id": link if base else f"{TAG_PREFIX}pratiques/{practice.slug}",
+            "link": link,
             "published": _timestamp(practice.publie_le),
             "updated": _timestamp(practice.last_change),
         })

@@ -13,13 +13,11 @@ import yaml
 
 from recueil import body
 from recueil.scaffold import NewPractice
-from recueil.vocabulary import practice_schema, vocabularies
+from recueil.vocabulary import SINGLE_CHOICE_FIELDS, VOCABULARY_FIELDS, practice_schema, vocabularies
 
 FORM_PATH = ".github/ISSUE_TEMPLATE/proposer-une-pratique.yml"
 # GitHub renders an empty optional field as this text.
 NO_RESPONSE = "_No response_"
-CHOICE_FIELDS = ("themes", "moments", "nature", "roles", "effort", "collectivites", "services", "partenaires")
-SINGLE_CHOICE = ("nature", "effort")
 LIST_FIELDS = ("mots_cles", "liens")  # one input, comma-separated
 # Keys the form does not ask for, and why (shown in the form and checked by the tests).
 NOT_ASKED = {
@@ -78,12 +76,12 @@ def issue_form() -> dict[str, Any]:
 
     field("input", "titre", _title("titre"), _description("titre"), True)
     field("textarea", "resume", _title("resume"), _description("resume"), True)
-    for key in CHOICE_FIELDS:
+    for key in VOCABULARY_FIELDS:
         labels = [term.libelle for term in vocab[key].terms]
         if any("," in label for label in labels):
             raise RuntimeError(f"{key}: a label contains a comma, GitHub would split it")
         field("dropdown", key, _title(key), _description(key), key in required,
-              multiple=key not in SINGLE_CHOICE, options=labels)
+              multiple=key not in SINGLE_CHOICE_FIELDS, options=labels)
     field("textarea", "sources", _title("sources"), f"{_description('sources')} {SOURCE_HELP}", True)
     field("textarea", "exemples", _title("exemples"), f"{_description('exemples')} {EXAMPLE_HELP}", False)
     field("input", "mots_cles", _title("mots_cles"), f"{_description('mots_cles')} Séparés par des virgules.", False)
@@ -193,7 +191,7 @@ def practice_from_issue(text: str) -> NewPractice:
     def answer(key: str) -> str:
         return answers.get(_title(key), "")
 
-    choices = {key: _ids(key, answer(key)) for key in CHOICE_FIELDS}
+    choices = {key: _ids(key, answer(key)) for key in VOCABULARY_FIELDS}
     extra: dict[str, Any] = {"resume": " ".join(answer("resume").split())}
     for key in ("collectivites", "services", "partenaires"):
         if choices[key]:

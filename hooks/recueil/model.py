@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["erreur", "avertissement"]
+STALE_AFTER = dt.timedelta(days=3 * 365)  # a sheet not reviewed for longer gets a build warning
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,11 +14,13 @@ from typing import Any
 
 import yaml
 
+from recueil.settings import CONFIG_FILE, DEFAULT_PRACTICES, read_config
+
 
 def config_elsewhere(project: Path, practices: Path) -> dict[str, Any]:
     """The project's mkdocs.yml with absolute paths, reading `practices`: buildable from any folder
     (tests and benchmarks build real sites over other corpora this way)."""
-    config: dict[str, Any] = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = read_config((project / CONFIG_FILE).read_text(encoding="utf-8"))
     config["docs_dir"] = str(project / config.get("docs_dir", "docs"))
     config["hooks"] = [str(project / hook) for hook in config["hooks"]]
     config["theme"]["custom_dir"] = str(project / config["theme"]["custom_dir"])
@@ -31,18 +33,18 @@ class ExportError(Exception):
     pass
 
 
-def export_tree(
-    project: Path, generated: Mapping[str, str | bytes], out: Path, config: Mapping[str, Any]
-) -> int:
+def export_tree(config_file: Path, generated: Mapping[str, str | bytes], out: Path) -> int:
     """Write `out/docs` (hand-written + generated files) and `out/mkdocs.yml`; return the file count.
 
-    `config` is the project's mkdocs.yml as plain data; hooks and watch entries are dropped and
-    paths made to work from `out`.
+    The configuration is `config_file`'s, hooks and watch entries dropped and paths made to work from `out`.
     """
+    project = config_file.parent
+    config = read_config(config_file.read_text(encoding="utf-8"))
     if out.exists() and any(out.iterdir()):
         raise ExportError(f"{out} n'est pas vide : choisissez un dossier nouveau ou vide")
     resolved = out.resolve()
-    for protected in (project / "practices", project / config.get("docs_dir", "docs")):
+    practices = project / ((config.get("extra") or {}).get("recueil") or {}).get("pratiques", DEFAULT_PRACTICES)
+    for protected in (practices, project / config.get("docs_dir", "docs")):
         if resolved == protected.resolve() or protected.resolve() in resolved.parents:
             raise ExportError(f"{out} est dans {protected} : exportez ailleurs")
     docs = out / "docs"

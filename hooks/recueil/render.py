@@ -7,85 +7,22 @@ Markdown that the checker has already cleared of executable HTML.
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import html
-import posixpath
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from jinja2 import Environment
 from markupsafe import Markup
 
-from recueil import bodyhtml, charts
+from recueil import bodyhtml
 from recueil.index import Index
 from recueil.model import Practice
 from recueil.schema_doc import documented_fields
-from recueil.templating import ENV
+from recueil.settings import Settings
+from recueil.templating import template
+from recueil.urls import Urls, practice_uri
 from recueil.vocabulary import VOCABULARY_FIELDS, vocabularies
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
-RESERVED_SLUGS = frozenset({"index"})
-
-
-@dataclass(frozen=True, kw_only=True)
-class SiteOptions:
-    use_directory_urls: bool = True
-    edit_url: str | None = None  # template with {chemin}, e.g. https://…/edit/main/{chemin}
-    latest_count: int = 6
-    # A practice page's body: Markdown between two `<!--body_marker-->` comments, which the site
-    # generator converts and our hook then sanitises (sanitize.clean_between); without a marker
-    # (exported trees built with no hook), HTML already sanitised.
-    body_marker: str | None = None
-
-
-def practice_uri(slug: str) -> str:
-    return f"pratiques/{slug}.md"
-
-
-@functools.lru_cache(maxsize=65536)
-def page_url(uri: str, use_directory_urls: bool) -> str:
-    """Site-relative URL of a source path, as MkDocs computes it."""
-    stem, _ = posixpath.splitext(uri)
-    if not use_directory_urls:
-        return stem + ".html"
-    if stem == "index":
-        return ""
-    return (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
-
-
-@functools.lru_cache(maxsize=262144)  # pure, and asked for the same pairs over and over by the templates
-def relative_href(from_uri: str, to_uri: str, use_directory_urls: bool) -> str:
-    target, base = page_url(to_uri, use_directory_urls), page_url(from_uri, use_directory_urls)
-    base_dir = base.rstrip("/") if use_directory_urls else posixpath.dirname(base)
-    relative = posixpath.relpath(target.rstrip("/") or ".", base_dir or ".")
-    if target.endswith("/") or target == "":
-        return "./" if relative == "." else relative + "/"
-    return relative
-
-
-def french_date(value: dt.date) -> str:
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def _environment() -> Environment:
-    env = ENV
-    vocab = vocabularies()
-    env.globals["vocab"] = vocab
-    env.filters["label"] = lambda term_id, field: vocab[field].label(term_id)
-    env.filters["french_date"] = french_date
-    env.tests["contains"] = lambda collection, item: item in collection
-    env.globals["svg"] = charts.svg
-    return env
-
-
-_ENV = _environment()
-
-
+LATEST_COUNT = 6  # practices shown as « dernières pratiques » on the home page
 
 
 def _front_matter(*, listing: bool = False, **meta: str) -> Markup:
@@ -101,37 +38,41 @@ def _front_matter(*, listing: bool = False, **meta: str) -> Markup:
 
 
 class _Renderer:
-    def __init__(self, index: Index, options: SiteOptions) -> None:
+    def __init__(self, index: Index, urls: Urls) -> None:
         self.index = index
-        self.options = options
+        self.urls = urls
         self.pages: dict[str, str] = {}
 
     def render(self, uri: str, template_name: str, title: str, description: str = "", *, listing: bool = False,
                **context: Any) -> None:
         def link(target: str | Practice, anchor: str = "") -> str:
             target_uri = practice_uri(target.slug) if isinstance(target, Practice) else target
-            href = relative_href(uri, target_uri, self.options.use_directory_urls)
+            href = self.urls.relative(uri, target_uri)
             return f"{href}#{anchor}" if anchor else href
 
         meta = {"title": title, "description": description} if description else {"title": title}
         front = _front_matter(listing=listing, **meta)
-        self.pages[uri] = _ENV.get_template(template_name).render(
+        self.pages[uri] = template(template_name).render(
             front_matter=front, index=self.index, link=link, title=title, **context
         )
 
 
-def render_pages(index: Index, options: SiteOptions | None = None) -> dict[str, str]:
-    """Every generated page of the site, as {source path: Markdown}."""
-    options = options or SiteOptions()
-    renderer = _Renderer(index, options)
+def render_pages(index: Index, settings: Settings, *, body_marker: str | None = None) -> dict[str, str]:
+    """Every generated page of the site, as {source path: Markdown}.
+
+    `body_marker`: a practice page's body is Markdown between two `<!--body_marker-->` comments, which
+    the site generator converts and our hook then sanitises (`sanitize.clean_between`); without a
+    marker (exported trees, built with no hook) the body is HTML already sanitised.
+    """
+    renderer = _Renderer(index, settings.urls)
     vocab = vocabularies()
     for practice in index.practices:
         renderer.render(
             practice_uri(practice.slug), "pratique.md.j2", practice.titre, practice.resume,
             p=practice,
-            body_marker=options.body_marker,
-            body_html=None if options.body_marker else bodyhtml.converter().convert(practice),
-            edit_url=options.edit_url.format(chemin=practice.path) if options.edit_url else None,
+            body_marker=body_marker,
+            body_html=None if body_marker else bodyhtml.converter().convert(practice),
+            edit_url=settings.edit_url.format(chemin=practice.path) if settings.edit_url else None,
             related=index.related.get(practice.slug, ()),
             citing=index.citing.get(practice.slug, ()),
             fields=VOCABULARY_FIELDS,
@@ -160,8 +101,5 @@ def render_pages(index: Index, options: SiteOptions | None = None) -> dict[str, 
     renderer.render("etat-des-lieux.md", "etat-des-lieux.md.j2", "État des lieux",
                     "Les chiffres publics sur les violences envers les agents publics, leurs sources et leurs limites.")
     renderer.render("index.md", "accueil.md.j2", "Accueil",
-                    latest=index.latest(options.latest_count))
+                    latest=index.latest(LATEST_COUNT))
     return renderer.pages
-
-
-LinkFunction = Callable[..., str]

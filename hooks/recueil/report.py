@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from recueil.collection import STALE_AFTER
-from recueil.model import Collection, Practice
+from recueil.model import STALE_AFTER, Collection, Practice
 from recueil.vocabulary import vocabularies
 
 

@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 
 from recueil import body
-from recueil.collection import slugify
 from recueil.placeholder import placeholder
 from recueil.schema_check import make_validator, schema_errors
+from recueil.slugs import slugify
 from recueil.vocabulary import practice_schema
 
 # What to write in each section: the hint shown inside its placeholder.

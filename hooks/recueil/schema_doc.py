@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from recueil.vocabulary import practice_schema
+from recueil.vocabulary import practice_schema, value_node
 
 UNPUBLISHED_FIELDS = frozenset({"brouillon"})  # always false in an export: drafts are left out
 
@@ -24,10 +24,7 @@ def documented_fields() -> list[dict[str, Any]]:
     result = []
     for name in exported_fields():
         prop = schema["properties"][name]
-        node = prop.get("items", prop) if prop.get("type") == "array" else prop
-        if "$ref" in node:
-            definition = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
-            node = {**definition, **{k: v for k, v in node.items() if k != "$ref"}}
+        node = value_node(name)
         subfields = [
             {"nom": sub, "titre": spec.get("title", sub), "description": spec.get("description", ""),
              "obligatoire": sub in node.get("required", ())}

@@ -14,10 +14,6 @@ from typing import Any
 
 import yaml
 
-VOCABULARY_FIELDS = (
-    "themes", "moments", "nature", "roles", "effort", "collectivites", "services", "partenaires",
-)
-
 
 @dataclass(frozen=True, kw_only=True)
 class Term:
@@ -63,14 +59,30 @@ def recommendations_schema() -> dict[str, Any]:
     return schema
 
 
-def schema_enum(field: str) -> tuple[str, ...]:
-    """The allowed ids of a vocabulary field, as the schema declares them."""
+def resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """`node` with its local `$ref` (« #/$defs/name ») merged in."""
+    if "$ref" not in node:
+        return node
+    definition: dict[str, Any] = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+    return {**definition, **{key: value for key, value in node.items() if key != "$ref"}}
+
+
+def value_node(field: str) -> dict[str, Any]:
+    """The schema of one value of a top-level field (the items of a list field), references resolved."""
     schema = practice_schema()
     prop = schema["properties"][field]
-    node = prop.get("items", prop)
-    if "$ref" in node:
-        node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
-    return tuple(node["enum"])
+    return resolve(schema, prop.get("items", prop) if prop.get("type") == "array" else prop)
+
+
+def schema_enum(field: str) -> tuple[str, ...]:
+    """The allowed ids of a vocabulary field, as the schema declares them."""
+    return tuple(value_node(field)["enum"])
+
+
+# The fields whose values come from a vocabulary, and those that take one value only: read from the schema.
+VOCABULARY_FIELDS = tuple(name for name in practice_schema()["properties"] if "enum" in value_node(name))
+SINGLE_CHOICE_FIELDS = tuple(name for name in VOCABULARY_FIELDS
+                             if practice_schema()["properties"][name].get("type") != "array")
 
 
 @cache

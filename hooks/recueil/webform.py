@@ -6,14 +6,13 @@ vocabularies, so the browser script holds no list of its own and cannot drift fr
 
 from __future__ import annotations
 
-import posixpath
 from typing import Any
 
 from recueil import body, export
 from recueil.placeholder import MARKER
-from recueil.render import page_url
 from recueil.safety import PERSONAL_DATA_PATTERNS
 from recueil.scaffold import SECTION_HINTS
+from recueil.settings import Settings
 from recueil.templating import template
 from recueil.vocabulary import VOCABULARY_FIELDS, practice_schema, vocabularies
 
@@ -26,19 +25,7 @@ EXAMPLE_ROWS = 2
 OPTIONAL_CHOICES = ("collectivites", "services", "partenaires")
 
 
-def schema_json() -> str:
-    """The practice schema as published on the site (for the form, editors and re-users)."""
-    return export.schema_text()
-
-
-def _href(from_uri: str, to_path: str, use_directory_urls: bool) -> str:
-    """URL of a static file (not a page) relative to the page built from `from_uri`."""
-    base = page_url(from_uri, use_directory_urls)
-    base_dir = base.rstrip("/") if use_directory_urls else posixpath.dirname(base)
-    return posixpath.relpath(to_path, base_dir or ".")
-
-
-def form_page(*, new_file_url: str | None, practices_dir: str, use_directory_urls: bool = True) -> str:
+def form_page(settings: Settings) -> str:
     schema = practice_schema()
     properties: dict[str, Any] = schema["properties"]
     required = set(schema["required"])
@@ -49,9 +36,10 @@ def form_page(*, new_file_url: str | None, practices_dir: str, use_directory_url
         for key in VOCABULARY_FIELDS
     ]
     data = {
-        "schema": _href(FORM_URI, SCHEMA_URI, use_directory_urls),
-        "dossier": practices_dir.strip("/"),
-        "nouvelleFiche": new_file_url,
+        "schema": settings.urls.file(FORM_URI, SCHEMA_URI),
+        # The form names the file as the repository knows it.
+        "dossier": settings.repository_path(settings.practices_dir).strip("/"),
+        "nouvelleFiche": settings.new_file_url,
         "choix": [c["key"] for c in choices],
         "uniques": [c["key"] for c in choices if c["single"]],
         "sections": [{"titre": title, "obligatoire": required_section} for title, required_section in body.SECTIONS],
@@ -68,15 +56,11 @@ def form_page(*, new_file_url: str | None, practices_dir: str, use_directory_url
         source_rows=range(SOURCE_ROWS),
         example_rows=range(EXAMPLE_ROWS),
         data=data,
-        ajv=_href(FORM_URI, AJV_URI, use_directory_urls),
-        script=_href(FORM_URI, SCRIPT_URI, use_directory_urls),
+        ajv=settings.urls.file(FORM_URI, AJV_URI),
+        script=settings.urls.file(FORM_URI, SCRIPT_URI),
     )
 
 
-def contribution_files(*, new_file_url: str | None, practices_dir: str,
-                       use_directory_urls: bool = True) -> dict[str, str]:
+def contribution_files(settings: Settings) -> dict[str, str]:
     """{site path: content}: the form page (the schema it fetches is published with the open data)."""
-    return {
-        FORM_URI: form_page(new_file_url=new_file_url, practices_dir=practices_dir,
-                            use_directory_urls=use_directory_urls),
-    }
+    return {FORM_URI: form_page(settings)}
