@@ -352,3 +352,12 @@ def test_the_explorer_does_not_move_while_its_script_takes_over(
     shift = page.evaluate("window.__layoutShift")
     context.close()
     assert shift < 0.1, f"cumulative layout shift {shift:.3f} at {width}×{height}"
+
+
+@pytest.mark.browser
+def test_without_its_data_the_explorer_gives_the_filters_place_back(page: Any, explorer_server: Server) -> None:
+    page.route("**/filtre.json", lambda route: route.abort())
+    page.goto(explorer_server.url + "pratiques/")
+    page.wait_for_selector(".rc-explorateur--statique", state="attached")
+    assert page.locator("#rc-filtres").bounding_box() is None  # not laid out: no blank block above the list
+    assert shown_titles(page) == [p.titre for p in INDEX.practices]
