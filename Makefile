@@ -20,11 +20,12 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed ## Create .venv and install the project with its test tools
 
+# --ignore-scripts: vnu-jar's install script would download a Java runtime where none is installed.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-npm: node_modules/.installed ## Install the npm packages: axe-core (tests) and ajv-dist (vendored for the form)
+npm: node_modules/.installed ## Install the npm packages: axe-core and vnu-jar (tests), ajv-dist (vendored for the form)
 
 vendor: npm ## Copy the browser libraries into docs/assets/vendor/ (committed: the site builds without npm)
 	cp node_modules/ajv-dist/dist/ajv2020.min.js docs/assets/vendor/ajv2020.min.js

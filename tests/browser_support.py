@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from conftest import CORPUS, ROOT, mkdocs_build
+from conftest import CORPUS, mkdocs_build
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -65,9 +65,9 @@ def fixture_server(fixture_site: Any) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
-def project_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The real project's site (practices/), served: what readers get."""
-    server = serve_build(tmp_path_factory.mktemp("project-site"), ROOT / "practices")
+def project_server(project_site: Any) -> Iterator[Server]:
+    """The real project's site (the shared `project_site` build), served: what readers get."""
+    server = Server(project_site.site)
     yield server
     server.close()
 

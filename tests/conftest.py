@@ -69,3 +69,11 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     build = mkdocs_build(tmp_path_factory.mktemp("fixture-site"), CORPUS / "valid", pdf=pdf_available())
     assert build.returncode == 0, build.output
     return build
+
+
+@pytest.fixture(scope="session")
+def project_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The real project's site (practices/), without its PDFs: what readers get in their browser."""
+    build = mkdocs_build(tmp_path_factory.mktemp("project-site"), ROOT / "practices")
+    assert build.returncode == 0, build.output
+    return build

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -320,3 +321,43 @@ def test_print_this_selection_opens_exactly_the_filtered_practices(explorer: Any
     explorer.wait_for_selector(".rc-selection__fiches article.rc-fiche-imprimable", state="attached")
     printed = explorer.locator(".rc-fiche-imprimable__titre").all_text_contents()
     assert sorted(t.strip() for t in printed) == sorted(titles)
+
+
+# Cumulative layout shift, as Chromium reports it: the shifts not caused by the reader's input, summed.
+LAYOUT_SHIFT = """window.__layoutShift = 0;
+new PerformanceObserver(list => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__layoutShift += entry.value;
+}).observe({type: "layout-shift", buffered: true});"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("width", "height"), [(375, 812), (1280, 900)], ids=["phone", "desktop"])
+def test_the_explorer_does_not_move_while_its_script_takes_over(
+    browser: Any, project_server: Server, width: int, height: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.add_init_script(LAYOUT_SHIFT)
+    page = context.new_page()
+
+    def late(route: Any) -> None:
+        time.sleep(0.5)  # as on a slow network: the server-rendered page is painted before the script takes over
+        route.continue_()
+
+    page.route("**/filtre.json", late)
+    page.goto(project_server.url + "pratiques/")
+    page.wait_for_selector("#rc-filtres:not([hidden])")
+    assert page.evaluate("() => PerformanceObserver.supportedEntryTypes.includes('layout-shift')")
+    assert page.evaluate("() => performance.getEntriesByName('first-contentful-paint').length") == 1
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    shift = page.evaluate("window.__layoutShift")
+    context.close()
+    assert shift < 0.1, f"cumulative layout shift {shift:.3f} at {width}×{height}"
+
+
+@pytest.mark.browser
+def test_without_its_data_the_explorer_gives_the_filters_place_back(page: Any, explorer_server: Server) -> None:
+    page.route("**/filtre.json", lambda route: route.abort())
+    page.goto(explorer_server.url + "pratiques/")
+    page.wait_for_selector(".rc-explorateur--statique", state="attached")
+    assert page.locator("#rc-filtres").bounding_box() is None  # not laid out: no blank block above the list
+    assert shown_titles(page) == [p.titre for p in INDEX.practices]

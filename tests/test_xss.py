@@ -87,7 +87,7 @@ def test_no_script_runs_on_any_page(browser: Any, hostile_site: Path) -> None:
             page.goto(server.url + path.removesuffix("index.html"))
             page.wait_for_load_state("load")
             assert page.evaluate("window.__xss") is None, path
-        # The explorer renders cards and facets (keywords included) from data with its script.
+        # The explorer shows facets (keywords included) written by the template, and filters with its script.
         page.goto(server.url + "pratiques/?texte=script")
         page.wait_for_selector("#rc-filtres:not([hidden])")
         page.locator("#rc-facettes details").first.evaluate("d => d.open = true")

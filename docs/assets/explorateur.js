@@ -7,7 +7,10 @@
   var PAGE_SIZE = 50;
   // The free text is "texte" in the URL: Material's search claims "q" and would open its own search.
   var root = document.querySelector(".rc-explorateur");
-  if (!root || !window.fetch || !window.history || !window.URLSearchParams) return;
+  if (!root) return;
+  // Without the script's data the static list stays, and the space kept for the filters is given back.
+  function giveUp() { root.classList.add("rc-explorateur--statique"); }
+  if (!window.fetch || !window.history || !window.URLSearchParams) { giveUp(); return; }
 
   var form = document.getElementById("rc-filtres");
   var facetBox = document.getElementById("rc-facettes");
@@ -41,49 +44,30 @@
 
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
 
-  function buildFacets() {
+  // The facets are in the page already (their place is kept from the first paint): the script binds
+  // to them. Null if the page and filtre.json disagree.
+  function bindFacets() {
     var wide = window.matchMedia("(min-width: 60em)").matches;
-    facets = data.facettes.map(function (spec, f) {
-      var details = document.createElement("details");
-      details.className = "rc-facette";
+    var bound = data.facettes.map(function (spec, f) {
+      var details = facetBox.querySelector('details[data-champ="' + spec.champ + '"]');
+      var boxes = details ? details.querySelectorAll("input[type=checkbox]") : [];
+      if (boxes.length !== spec.valeurs.length) return null;
+      var values = spec.valeurs.map(function (pair, v) {
+        var box = boxes[v];
+        var count = box.labels && box.labels[0] ? box.labels[0].querySelector(".rc-compte") : null;
+        if (box.value !== pair[0] || !count) return null;
+        return { id: pair[0], box: box, count: count, line: box.parentNode, shown: -1 };
+      });
+      if (values.indexOf(null) >= 0) return null;
       // On a narrow screen every facet starts closed, so the results are not pushed far down.
       if (f < 2 && wide) details.open = true;
-      var summary = document.createElement("summary");
-      summary.textContent = spec.libelle;
-      var fieldset = document.createElement("fieldset");
-      var legend = document.createElement("legend");
-      legend.className = "rc-visually-hidden";
-      legend.textContent = spec.libelle;
-      fieldset.appendChild(legend);
-      var values = spec.valeurs.map(function (pair, v) {
-        var id = "rc-f-" + spec.champ + "-" + v;
-        var line = document.createElement("div");
-        line.className = "rc-facette__valeur";
-        var box = document.createElement("input");
-        box.type = "checkbox";
-        box.id = id;
-        box.name = spec.champ;
-        box.value = pair[0];
-        var label = document.createElement("label");
-        label.htmlFor = id;
-        label.appendChild(document.createTextNode(pair[1] + " "));
-        var count = document.createElement("span");
-        count.className = "rc-compte";
-        label.appendChild(count);
-        line.appendChild(box);
-        line.appendChild(label);
-        fieldset.appendChild(line);
-        return { id: pair[0], box: box, count: count, line: line, shown: -1 };
-      });
-      details.appendChild(summary);
-      details.appendChild(fieldset);
-      facetBox.appendChild(details);
       var column = data.masques[spec.champ] || data[spec.champ];
       return {
         field: spec.champ, values: values, details: details, isMask: !!data.masques[spec.champ],
         column: column, emptyMatchesAll: !!spec.vide_egale_tous
       };
     });
+    return bound.indexOf(null) >= 0 ? null : bound;
   }
 
   function readState() {
@@ -227,9 +211,10 @@
   }
 
   function start(json) {
-    if (!cardList || json.nombre !== cards.length) return; // page and data disagree: keep the full list
+    if (!cardList || json.nombre !== cards.length) { giveUp(); return; } // page and data disagree
     data = json;
-    buildFacets();
+    facets = bindFacets();
+    if (!facets) { giveUp(); return; }
     applyToForm(readState());
     update(formState());
     form.hidden = false;
@@ -266,5 +251,5 @@
   fetch(root.getAttribute("data-donnees"))
     .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
     .then(start)
-    .catch(function () { /* keep the complete static list */ });
+    .catch(giveUp);
 })();

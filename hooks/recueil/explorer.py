@@ -31,9 +31,10 @@ def mask(practice: Practice, field: str) -> int:
     return sum(1 << ids.index(value) for value in _values(practice, field))
 
 
-def filter_data(index: Index) -> dict[str, Any]:
+def facets(index: Index) -> list[dict[str, Any]]:
+    """The facets in display order: field, French label, [id, label] values. The explorer page writes them
+    as form controls (their place is kept from the first paint) and filtre.json repeats them for the script."""
     vocab = vocabularies()
-    keyword_position = {keyword.slug: n for n, keyword in enumerate(index.keywords)}
     facets: list[dict[str, Any]] = [
         {
             "champ": field,
@@ -48,10 +49,15 @@ def filter_data(index: Index) -> dict[str, Any]:
         "libelle": practice_schema()["properties"][KEYWORD_FIELD]["title"],
         "valeurs": [[keyword.slug, keyword.label] for keyword in index.keywords],
     })
+    return facets
+
+
+def filter_data(index: Index) -> dict[str, Any]:
+    keyword_position = {keyword.slug: n for n, keyword in enumerate(index.keywords)}
     practices = index.practices  # the page's cards are in this order
     return {
         "nombre": len(practices),
-        "facettes": facets,
+        "facettes": facets(index),
         "masques": {field: [mask(p, field) for p in practices] for field in VOCABULARY_FIELDS},
         KEYWORD_FIELD: [
             sorted({keyword_position[index.keyword_slugs[label]] for label in p.mots_cles

@@ -14,6 +14,7 @@ import yaml
 from markupsafe import Markup
 
 from recueil import bodyhtml
+from recueil.explorer import facets
 from recueil.index import Index
 from recueil.model import Practice
 from recueil.schema_doc import documented_fields
@@ -93,7 +94,7 @@ def render_pages(index: Index, settings: Settings, *, body_marker: str | None = 
     renderer.render("index-a-z.md", "index-a-z.md.j2", "Index de A à Z", listing=True)
     renderer.render("pratiques/index.md", "pratiques.md.j2", "Explorer les pratiques",
                     "Toutes les pratiques publiées, à filtrer par thème, moment, rôle, effort, service ou mot-clé.",
-                    listing=True)
+                    listing=True, facets=facets(index))
     renderer.render("donnees/index.md", "donnees.md.j2", "Données ouvertes",
                     "Les métadonnées de toutes les pratiques en JSON et en CSV, sous Licence Ouverte.",
                     fields=documented_fields())
