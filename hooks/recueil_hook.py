@@ -19,13 +19,13 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from recueil.collection import load_collection
+from recueil.format.sanitize import clean_between
 from recueil.index import Index, build_index
+from recueil.load.collection import load_collection
 from recueil.model import Practice
-from recueil.pdf import CACHE_FOLDER, PdfError, write_pdfs
-from recueil.sanitize import clean_between
+from recueil.printing.pdf import CACHE_FOLDER, PdfError, write_pdfs
 from recueil.settings import Settings, SettingsError, load_settings
-from recueil.site import compendium_options, generated_files
+from recueil.site.files import compendium_options, generated_files
 from recueil.urls import practice_uri
 
 log = get_plugin_logger("recueil")

@@ -29,12 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from synthetic_corpus import generate  # noqa: E402
 
-from recueil.collection import load_collection  # noqa: E402
-from recueil.explorer import FILTER_PATH  # noqa: E402
+from recueil.contribute.plaintree import config_elsewhere, export_tree  # noqa: E402
 from recueil.index import build_index  # noqa: E402
-from recueil.plaintree import config_elsewhere, export_tree  # noqa: E402
+from recueil.load.collection import load_collection  # noqa: E402
 from recueil.settings import load_settings  # noqa: E402
-from recueil.site import generated_files  # noqa: E402
+from recueil.site.explorer import FILTER_PATH  # noqa: E402
+from recueil.site.files import generated_files  # noqa: E402
 
 # The PDF has its own benchmark (make bench-pdf): builds here measure the site only.
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RECUEIL_PDF": "0"}
@@ -62,7 +62,7 @@ def project_config(practices: Path) -> dict[str, object]:
 
 def load_time(practices: Path) -> float:
     # A fresh interpreter each time: the in-process cache must not help.
-    code = ("import time,sys; from pathlib import Path; from recueil.collection import load_collection;"
+    code = ("import time,sys; from pathlib import Path; from recueil.load.collection import load_collection;"
             "t=time.perf_counter(); c=load_collection(Path(sys.argv[1])); print(time.perf_counter()-t);"
             "sys.exit(1 if c.errors else 0)")
     result = subprocess.run([sys.executable, "-c", code, str(practices)], capture_output=True, text=True, check=True)

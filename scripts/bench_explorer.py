@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from recueil.plaintree import config_elsewhere
+from recueil.contribute.plaintree import config_elsewhere
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

@@ -32,10 +32,10 @@ GOAL_MB = 600.0
 CHILD = """
 import sys
 from pathlib import Path
-from recueil.collection import load_collection
-from recueil.compendium import CompendiumOptions
+from recueil.load.collection import load_collection
+from recueil.printing.compendium import CompendiumOptions
 from recueil.index import build_index
-from recueil.pdf import write_pdfs
+from recueil.printing.pdf import write_pdfs
 
 if __name__ == "__main__":
     index = build_index(load_collection(Path(sys.argv[1])))

@@ -10,9 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from recueil.pdf import CACHE_FOLDER, PdfError, pdfs_from_folder
+from recueil.printing.pdf import CACHE_FOLDER, PdfError, pdfs_from_folder
 from recueil.settings import load_settings
-from recueil.site import compendium_options
+from recueil.site.files import compendium_options
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from recueil.vocabulary import vocabularies
+from recueil.format.vocabulary import vocabularies
 
 VERBS = ["Organiser", "Former", "Accompagner", "Prévenir", "Sécuriser", "Mesurer", "Coordonner", "Informer",
          "Protéger", "Évaluer", "Aménager", "Signaler", "Outiller", "Associer", "Suivre", "Réduire"]

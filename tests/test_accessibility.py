@@ -12,8 +12,8 @@ import pytest
 
 from browser_support import Server
 from conftest import ROOT
-from recueil.collection import load_collection
 from recueil.index import build_index
+from recueil.load.collection import load_collection
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

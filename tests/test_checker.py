@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from conftest import CORPUS, ROOT, mkdocs_build
-from recueil.collection import load_collection
-from recueil.slugs import slugify
+from recueil.format.slugs import slugify
+from recueil.load.collection import load_collection
 
 BROKEN = CORPUS / "broken"
 EXPECTED: dict[str, list[list[object]]] = yaml.safe_load(

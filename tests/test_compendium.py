@@ -21,8 +21,8 @@ from pypdf import PdfReader
 from pypdf.generic import Destination, DictionaryObject
 
 from conftest import CORPUS, ROOT, Build, mkdocs_build, pdf_available
-from recueil.collection import load_collection
-from recueil.vocabulary import vocabularies
+from recueil.format.vocabulary import vocabularies
+from recueil.load.collection import load_collection
 
 VALID = load_collection(CORPUS / "valid")
 PUBLISHED = {p.slug: p for p in VALID.published}

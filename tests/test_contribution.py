@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, ROOT
-from recueil import body, report
-from recueil.collection import SLUG, SLUG_MAX, load_collection
-from recueil.placeholder import MARKER
+from recueil.contribute import report
+from recueil.format import body
+from recueil.format.placeholder import MARKER
+from recueil.load.collection import SLUG, SLUG_MAX, load_collection
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 OPTIONS = ["--themes", "politique-rh,relation-usagers", "--moments", "prevenir", "--nature", "initiative-locale",

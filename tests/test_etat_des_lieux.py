@@ -11,9 +11,9 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import CORPUS, ROOT, Build, mkdocs_build
-from recueil.charts import french_number, layout, scale_max
-from recueil.collection import load_collection
+from recueil.load.collection import load_collection
 from recueil.model import Chart, Figure, Source
+from recueil.site.charts import french_number, layout, scale_max
 
 FIGURES = ROOT / "practices" / "chiffres.yml"
 # Read with plain PyYAML, independently of the loader under test.

@@ -18,11 +18,11 @@ import pytest
 
 from browser_support import Server, serve_build
 from conftest import CORPUS, ROOT
-from recueil.collection import load_collection
-from recueil.explorer import filter_data
+from recueil.format.vocabulary import VOCABULARY_FIELDS, vocabularies
 from recueil.index import build_index
+from recueil.load.collection import load_collection
 from recueil.model import Practice
-from recueil.vocabulary import VOCABULARY_FIELDS, vocabularies
+from recueil.site.explorer import filter_data
 
 INDEX = build_index(load_collection(CORPUS / "explorer"))
 FACETS = (*VOCABULARY_FIELDS, "mots_cles")

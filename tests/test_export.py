@@ -13,11 +13,11 @@ import jsonschema
 import pytest
 
 from conftest import CORPUS, Build
-from recueil import export
-from recueil.collection import load_collection
-from recueil.sourcefile import read_text, split_practice
+from recueil.format.vocabulary import practice_schema
+from recueil.load.collection import load_collection
+from recueil.load.sourcefile import read_text, split_practice
+from recueil.site import export
 from recueil.urls import Urls
-from recueil.vocabulary import practice_schema
 
 CORPORA = [CORPUS / "valid", CORPUS / "explorer"]
 

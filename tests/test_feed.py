@@ -7,9 +7,9 @@ import dataclasses
 import feedparser
 
 from conftest import CORPUS, Build
-from recueil.collection import load_collection
-from recueil.feed import render_feed
 from recueil.index import build_index
+from recueil.load.collection import load_collection
+from recueil.site.feed import render_feed
 from recueil.urls import Urls
 
 INDEX = build_index(load_collection(CORPUS / "explorer"))

@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from conftest import CORPUS, ROOT
-from recueil import issueform
-from recueil.collection import load_collection
-from recueil.vocabulary import practice_schema, vocabularies
+from recueil.contribute import issueform
+from recueil.format.vocabulary import practice_schema, vocabularies
+from recueil.load.collection import load_collection
 
 GITHUB = ROOT / ".github"
 FORM = ROOT / issueform.FORM_PATH

@@ -23,11 +23,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, ROOT
-from recueil import export
-from recueil.collection import load_collection
-from recueil.feed import render_feed
 from recueil.index import build_index
-from recueil.sourcefile import split_practice
+from recueil.load.collection import load_collection
+from recueil.load.sourcefile import split_practice
+from recueil.site import export
+from recueil.site.feed import render_feed
 from recueil.urls import Urls
 
 VALID = (CORPUS / "valid" / "alpha-proteger.md").read_text(encoding="utf-8")

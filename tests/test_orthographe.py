@@ -167,7 +167,7 @@ needs_hunspell = pytest.mark.skipif(
 
 def _prose(folder: str) -> list[ProseLine]:
     if folder == "templates":
-        return [line for path in sorted((ROOT / "hooks" / "recueil" / "templates").glob("*.md.j2"))
+        return [line for path in sorted((ROOT / "hooks" / "recueil" / "templates").rglob("*.md.j2"))
                 for line in template_lines(path)]
     lines = [line for path, keys in _sources() if path.parent.name == folder for line in prose_lines(path, keys)]
     if folder == "practices" and (ROOT / "practices" / "chiffres.yml").exists():

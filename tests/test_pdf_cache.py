@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, pdf_available
-from recueil.collection import load_collection
-from recueil.compendium import CompendiumOptions
 from recueil.index import build_index
-from recueil.pdf import Written, write_pdfs
+from recueil.load.collection import load_collection
+from recueil.printing.compendium import CompendiumOptions
+from recueil.printing.pdf import Written, write_pdfs
 
 pytestmark = pytest.mark.skipif(not pdf_available(), reason="WeasyPrint's Debian libraries are missing")
 OPTIONS = CompendiumOptions(base_url="https://exemple.test/recueil/")

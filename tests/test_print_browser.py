@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from conftest import CORPUS
-from recueil.collection import load_collection
+from recueil.load.collection import load_collection
 
 PUBLISHED = {p.slug: p for p in load_collection(CORPUS / "valid").published}
 

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
-from recueil.collection import load_collection
+from recueil.format.vocabulary import practice_schema, schema_enum, value_node, vocabularies
+from recueil.load.collection import load_collection
 from recueil.model import Example, Practice, Source
-from recueil.vocabulary import practice_schema, schema_enum, value_node, vocabularies
 
 
 def test_the_collection_has_no_problem() -> None:

@@ -22,12 +22,12 @@ from mkdocs.config import load_config
 from browser_support import Server
 from conftest import CORPUS, ROOT, pdf_available, write_config
 from payloads import HEADING_PAYLOAD, MARK, PAYLOADS
-from recueil import collection as collection_module
-from recueil import sanitize
-from recueil.bodyhtml import MARKDOWN_EXTENSIONS
-from recueil.collection import load_collection
+from recueil.format import sanitize
+from recueil.format.safety import body_markup
+from recueil.load import collection as collection_module
+from recueil.load.collection import load_collection
 from recueil.model import Collection
-from recueil.safety import body_markup
+from recueil.site.bodyhtml import MARKDOWN_EXTENSIONS
 
 
 def _hostile_body(practice_body: str) -> str:

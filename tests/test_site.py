@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import CORPUS, ROOT, Build, mkdocs_build, write_config
-from recueil.collection import load_collection
+from recueil.load.collection import load_collection
 
 VALID = load_collection(CORPUS / "valid")
 PUBLISHED = {p.slug: p for p in VALID.published}

@@ -15,10 +15,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from conftest import CORPUS, ROOT, Build
-from recueil import body
-from recueil.collection import load_collection
-from recueil.slugs import slugify
-from recueil.vocabulary import practice_schema, vocabularies
+from recueil.format import body
+from recueil.format.slugs import slugify
+from recueil.format.vocabulary import practice_schema, vocabularies
+from recueil.load.collection import load_collection
 
 FORM = "contribuer/proposer/"
 

@@ -25,12 +25,12 @@ import pytest
 from browser_support import Server
 from conftest import CORPUS, ROOT
 from payloads import PAYLOADS as BODY_PAYLOADS
-from recueil.collection import load_collection
+from recueil.contribute.plaintree import export_tree
 from recueil.index import build_index
+from recueil.load.collection import load_collection
 from recueil.model import Collection, Example, Recommendation, Source
-from recueil.plaintree import export_tree
 from recueil.settings import load_settings
-from recueil.site import generated_files
+from recueil.site.files import generated_files
 
 MARK = "window.__xss = (window.__xss || 0) + 1"
 PAYLOAD = f'<script>{MARK}</script><img src="x" onerror="{MARK}">"\'><svg onload="{MARK}">'

@@ -10,14 +10,14 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from recueil import issueform, report, scaffold
-from recueil.collection import load_collection
+from recueil.contribute import issueform, report, scaffold
+from recueil.contribute.plaintree import ExportError, export_tree
+from recueil.format.vocabulary import SINGLE_CHOICE_FIELDS, vocabularies
 from recueil.index import build_index
+from recueil.load.collection import load_collection
 from recueil.model import Problem
-from recueil.plaintree import ExportError, export_tree
 from recueil.settings import CONFIG_FILE, DEFAULT_PRACTICES, Settings, SettingsError, load_settings
-from recueil.site import generated_files
-from recueil.vocabulary import SINGLE_CHOICE_FIELDS, vocabularies
+from recueil.site.files import generated_files
 
 
 def _settings() -> Settings:

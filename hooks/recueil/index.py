@@ -6,8 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from recueil.format.slugs import slugify, title_key
 from recueil.model import Chart, Collection, Practice, Recommendation
-from recueil.slugs import slugify, title_key
 
 
 @dataclass(frozen=True, kw_only=True)

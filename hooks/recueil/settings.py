@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
+from recueil.format.schema_check import suggestion
 from recueil.model import Problem
-from recueil.schema_check import suggestion
 from recueil.urls import Urls
 
 # The keys of `extra.recueil`, each with what it holds (shown with the error of an unknown key).

@@ -12,7 +12,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
-from recueil.vocabulary import vocabularies
+from recueil.format.vocabulary import vocabularies
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
@@ -29,13 +29,13 @@ def _label(term_id: str, field: str) -> str:
 
 
 def _svg(chart: Any) -> Markup:
-    from recueil.charts import svg  # charts renders its own template: imported when first drawn
+    from recueil.site.charts import svg  # charts renders its own template: imported when first drawn
 
     return svg(chart)
 
 
 def _with_unit(figure: Any) -> str:
-    from recueil.charts import with_unit
+    from recueil.site.charts import with_unit
 
     return with_unit(figure)
 

@@ -1,0 +1,1 @@
+"""Contribution tools: new sheets, GitHub issue form, maintainers' report, plain export."""

@@ -1,0 +1,106 @@
+"""Render the site's generated pages (Markdown with HTML blocks) from autoescaped Jinja2 templates.
+
+The result is a mapping {source path: content} that any Markdown site generator can take; nothing
+is written to disk here. Contributor text is escaped by the templates; the practice body is
+Markdown that the checker has already cleared of executable HTML.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import yaml
+from markupsafe import Markup
+
+from recueil.site import bodyhtml
+from recueil.site.explorer import facets
+from recueil.index import Index
+from recueil.model import Practice
+from recueil.format.schema_doc import documented_fields
+from recueil.settings import Settings
+from recueil.templating import template
+from recueil.urls import Urls, practice_uri
+from recueil.format.vocabulary import VOCABULARY_FIELDS, vocabularies
+
+LATEST_COUNT = 6  # practices shown as « dernières pratiques » on the home page
+
+
+def _front_matter(*, listing: bool = False, **meta: str) -> Markup:
+    # MkDocs reads page metadata from YAML front matter; safe_dump quotes whatever needs it. The theme
+    # inserts title and description into HTML without escaping them (header, <meta>, search
+    # results): they are HTML-escaped here, which readers see as the original text.
+    escaped: dict[str, Any] = {key: html.escape(value, quote=True) for key, value in meta.items()}
+    if listing:
+        # Listing pages repeat every summary: searched, they would double the index and bury the sheets.
+        escaped["search"] = {"exclude": True}
+    dumped = yaml.safe_dump(escaped, allow_unicode=True, sort_keys=False, width=10_000)
+    return Markup(f"---\n{dumped}---\n")
+
+
+class _Renderer:
+    def __init__(self, index: Index, urls: Urls) -> None:
+        self.index = index
+        self.urls = urls
+        self.pages: dict[str, str] = {}
+
+    def render(self, uri: str, template_name: str, title: str, description: str = "", *, listing: bool = False,
+               **context: Any) -> None:
+        def link(target: str | Practice, anchor: str = "") -> str:
+            target_uri = practice_uri(target.slug) if isinstance(target, Practice) else target
+            href = self.urls.relative(uri, target_uri)
+            return f"{href}#{anchor}" if anchor else href
+
+        meta = {"title": title, "description": description} if description else {"title": title}
+        front = _front_matter(listing=listing, **meta)
+        self.pages[uri] = template(template_name).render(
+            front_matter=front, index=self.index, link=link, title=title, **context
+        )
+
+
+def render_pages(index: Index, settings: Settings, *, body_marker: str | None = None) -> dict[str, str]:
+    """Every generated page of the site, as {source path: Markdown}.
+
+    `body_marker`: a practice page's body is Markdown between two `<!--body_marker-->` comments, which
+    the site generator converts and our hook then sanitises (`sanitize.clean_between`); without a
+    marker (exported trees, built with no hook) the body is HTML already sanitised.
+    """
+    renderer = _Renderer(index, settings.urls)
+    vocab = vocabularies()
+    for practice in index.practices:
+        renderer.render(
+            practice_uri(practice.slug), "site/pratique.md.j2", practice.titre, practice.resume,
+            p=practice,
+            body_marker=body_marker,
+            body_html=None if body_marker else bodyhtml.converter().convert(practice),
+            edit_url=settings.edit_url.format(chemin=practice.path) if settings.edit_url else None,
+            related=index.related.get(practice.slug, ()),
+            citing=index.citing.get(practice.slug, ()),
+            fields=VOCABULARY_FIELDS,
+        )
+    for theme in vocab["themes"].terms:
+        renderer.render(f"themes/{theme.id}.md", "site/groupe.md.j2", theme.libelle, theme.description, listing=True,
+                        term=theme, field="themes", group_field="moments")
+    for moment in vocab["moments"].terms:
+        renderer.render(f"moments/{moment.id}.md", "site/groupe.md.j2", moment.libelle, moment.description, listing=True,
+                        term=moment, field="moments", group_field="themes")
+    for role in vocab["roles"].terms:
+        renderer.render(f"roles/{role.id}.md", "site/groupe.md.j2", role.libelle, role.description, listing=True,
+                        term=role, field="roles", group_field="themes")
+    for keyword in index.keywords:
+        renderer.render(f"mots-cles/{keyword.slug}.md", "site/mot-cle.md.j2", f"Mot-clé : {keyword.label}", listing=True,
+                        keyword=keyword)
+    renderer.render("mots-cles/index.md", "site/mots-cles.md.j2", "Mots-clés", listing=True)
+    renderer.render("index-a-z.md", "site/index-a-z.md.j2", "Index de A à Z", listing=True)
+    renderer.render("pratiques/index.md", "site/pratiques.md.j2", "Explorer les pratiques",
+                    "Toutes les pratiques publiées, à filtrer par thème, moment, rôle, effort, service ou mot-clé.",
+                    listing=True, facets=facets(index))
+    renderer.render("donnees/index.md", "site/donnees.md.j2", "Données ouvertes",
+                    "Les métadonnées de toutes les pratiques en JSON et en CSV, sous Licence Ouverte.",
+                    fields=documented_fields())
+    renderer.render("recommandations.md", "site/recommandations.md.j2", "Synthèse des recommandations")
+    renderer.render("etat-des-lieux.md", "site/etat-des-lieux.md.j2", "État des lieux",
+                    "Les chiffres publics sur les violences envers les agents publics, leurs sources et leurs limites.")
+    renderer.render("index.md", "site/accueil.md.j2", "Accueil",
+                    latest=index.latest(LATEST_COUNT))
+    return renderer.pages
