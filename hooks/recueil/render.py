@@ -158,4 +158,12 @@ def render_pages(index: Index, options: SiteOptions | None = None) -> dict[str, 
     return renderer.pages
 
 
+def render_page(index: Index, uri: str, template_name: str, title: str, description: str = "",
+                options: SiteOptions | None = None, **context: Any) -> str:
+    """One generated page from its template, with the same context (front matter, `link`) as the others."""
+    renderer = _Renderer(index, options or SiteOptions())
+    renderer.render(uri, template_name, title, description, **context)
+    return renderer.pages[uri]
+
+
 LinkFunction = Callable[..., str]

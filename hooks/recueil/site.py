@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from recueil import export
+from recueil import autodiagnostic, export
 from recueil.compendium import CompendiumOptions, render_site_pages
 from recueil.explorer import FILTER_PATH, filter_json
 from recueil.feed import FEED_PATH, render_feed
@@ -53,6 +53,7 @@ def generated_files(
         use_directory_urls=use_directory_urls,
     ))
     files.update(render_site_pages(index, compendium, pdf_links=pdf_links))
+    files.update(autodiagnostic.site_files(index, options))
     absolute = site_url or None
     files.update({
         FILTER_PATH: filter_json(index),
