@@ -78,11 +78,9 @@ class Profile:
 
 def applies(practice: Practice, profile: Profile) -> bool:
     """An empty list in the sheet means « all »; so does a profile question left unanswered."""
-    if profile.type and practice.collectivites and profile.type not in practice.collectivites:
-        return False
-    if profile.services and practice.services and not set(profile.services) & set(practice.services):
-        return False
-    return True
+    type_fits = not (profile.type and practice.collectivites) or profile.type in practice.collectivites
+    services_fit = not (profile.services and practice.services) or bool(set(profile.services) & set(practice.services))
+    return type_fits and services_fit
 
 
 def status(practice: Practice, profile: Profile, answers: Mapping[str, str]) -> str:

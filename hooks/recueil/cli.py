@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from recueil import issueform, report, scaffold
+from recueil import issueform, report, scaffold, synthese
 from recueil.collection import load_collection
 from recueil.index import build_index
 from recueil.model import Problem
@@ -182,6 +182,21 @@ def from_issue(args: argparse.Namespace) -> int:
     return 0
 
 
+def synthesis(args: argparse.Namespace) -> int:
+    """`recueil autodiagnostic synthese`: every file read, problems located, the report written anyway."""
+    collection = load_collection(Path(args.pratiques), root=Path.cwd())
+    practices = build_index(collection).practices
+    respondents, problems = synthese.read_answers([Path(f) for f in args.fichiers], practices)
+    files = synthese.outputs(synthese.synthesise(respondents, problems, practices), with_names=args.avec_noms)
+    synthese.write_outputs(files, Path(args.sortie))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    refused = len({p.path for p in problems if p.is_error})
+    print(f"{len(respondents)} collectivité(s) comptée(s), {refused} fichier(s) refusé(s) ; "
+          f"{len(files)} fichiers écrits dans {args.sortie}.", file=sys.stderr)
+    return 1 if refused else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="recueil", description="Outils du Recueil de bonnes pratiques.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -207,6 +222,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     report_parser = commands.add_parser("report", help="synthèse pour les mainteneurs, en Markdown")
     report_parser.add_argument("dossier", nargs="?", default=PRACTICES_DIR, help="dossier des fiches")
     report_parser.add_argument("--date", type=dt.date.fromisoformat, help="date du jour (AAAA-MM-JJ)")
+
+    diagnostic_parser = commands.add_parser("autodiagnostic", help="exploiter les réponses à l'autodiagnostic")
+    diagnostic_commands = diagnostic_parser.add_subparsers(dest="action", required=True)
+    synthesis_parser = diagnostic_commands.add_parser(
+        "synthese", help="synthèse de fichiers de réponses : rapport Markdown, CSV et graphiques SVG")
+    synthesis_parser.add_argument("fichiers", nargs="+", help="fichiers de réponses (JSON téléchargés de la page)")
+    synthesis_parser.add_argument("--sortie", required=True, help="dossier où écrire la synthèse")
+    synthesis_parser.add_argument("--avec-noms", action="store_true",
+                                  help="lister les noms des collectivités (absents par défaut)")
+    synthesis_parser.add_argument("--pratiques", default=PRACTICES_DIR, help="dossier des fiches")
     args = parser.parse_args(argv)
     if args.command == "check":
         return check(args.paths)
@@ -216,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return new(args)
     if args.command == "from-issue":
         return from_issue(args)
+    if args.command == "autodiagnostic":
+        return synthesis(args)
     if args.command == "issue-form":
         sys.stdout.write(issueform.issue_form_yaml())
         return 0
