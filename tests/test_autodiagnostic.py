@@ -168,8 +168,10 @@ def test_outputs_leave_names_out_unless_asked(files: list[Path]) -> None:
     named = synthese.outputs(result, with_names=True)
     assert "- Région Deux\n- Ville Une" in named["synthese.md"]
     rows = list(csv.DictReader(io.StringIO(plain["pratiques.csv"])))
-    assert [(r["identifiant"], r["en-place"], r["sans-reponse"], r["part_en_place"]) for r in rows] == [
-        ("a", "1", "0", "33"), ("b", "0", "0", "0"), ("c", "0", "0", "0"), ("d", "1", "1", "33")]
+    assert [(r["identifiant"], r["en-place"], r["sans-reponse"], r["part_en_place"], r["part_en_cours"],
+             r["part_pas_encore"]) for r in rows] == [
+        ("a", "1", "0", "33", "33", "33"), ("b", "0", "0", "0", "100", "0"), ("c", "0", "0", "0", "0", "100"),
+        ("d", "1", "1", "33", "33", "0")]
     grid = {(r["theme"], r["moment"]): r for r in csv.DictReader(io.StringIO(plain["grille.csv"]))}
     assert grid["politique-rh", "prevenir"]["part_en_place"] == "29"
     assert grid["continuum-securite", "faire-face"]["non-applicable"] == "2"

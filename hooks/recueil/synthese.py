@@ -237,9 +237,9 @@ def outputs(synthesis: Synthesis, *, with_names: bool = False) -> dict[str, str]
     files["repondants.csv"] = _csv(("type", "taille", "repondants"),
                                    ((t, s, n) for (t, s), n in sorted(synthesis.by_profile.items())))
     files["pratiques.csv"] = _csv(
-        ("identifiant", "titre", "nature", "effort", *STATUSES, "part_en_place"),
+        ("identifiant", "titre", "nature", "effort", *STATUSES, "part_en_place", "part_en_cours", "part_pas_encore"),
         ((p.slug, p.titre, p.nature, p.effort, *(tallies[p.slug].counts[s] for s in STATUSES),
-          tallies[p.slug].percent(IN_PLACE)) for p in synthesis.practices),
+          *(tallies[p.slug].percent(s) for s in (IN_PLACE, IN_PROGRESS, NOT_YET))) for p in synthesis.practices),
     )
     cells = sorted(synthesis.by_cell.items(), key=lambda item: (vocab["themes"].ids.index(item[0][0]),
                                                                 vocab["moments"].ids.index(item[0][1])))
