@@ -18,7 +18,8 @@ from recueil.index import build_index
 
 pytestmark = pytest.mark.browser
 
-PRACTICES = build_index(load_collection(ROOT / "practices", root=ROOT)).practices
+INDEX = build_index(load_collection(ROOT / "practices", root=ROOT))
+PRACTICES = INDEX.practices
 # A practice kept from some authorities: its `collectivites` leave one type out.
 RESTRICTED = next(p for p in PRACTICES if p.collectivites)
 EXCLUDED_TYPE = next(t for t in ("region", "bailleur-social", "centre-de-gestion") if t not in RESTRICTED.collectivites)
@@ -80,6 +81,13 @@ def test_answers_update_grid_and_plan_as_the_core_computes(page: Any, project_se
     # The plan as read on the page, and the grid's numbers as text
     assert page.locator("#rc-ad-plan > li > a").all_inner_texts() == [
         p.titre for p in ad.plan(PRACTICES, profile, answers)]
+    # Each with the recommendations that cite it, linked to the synthesis
+    citing = INDEX.citing
+    shown_links = page.locator("#rc-ad-plan > li").evaluate_all(
+        "items => items.map(li => Array.from(li.querySelectorAll('.rc-ad__meta a')).map(a => a.getAttribute('href')))")
+    assert shown_links == [[f"../recommandations/#{r.id}" for r in citing.get(p.slug, ())]
+                           for p in ad.plan(PRACTICES, profile, answers)]
+    assert any(shown_links)
     for cell in ad.grid(PRACTICES, profile, answers):
         text = page.inner_text(f'[data-cellule="{cell.theme}/{cell.moment}"]')
         assert text == (f"{cell.in_place} sur {cell.total} ({cell.percent}\u202f%)" if cell.total

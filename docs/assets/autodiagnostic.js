@@ -118,10 +118,15 @@
       var meta = document.createElement("span");
       meta.className = "rc-ad__meta";
       meta.textContent = (p.nature === OBLIGATION ? "Obligation légale ; " : "") + "effort " + effortLabels[p.effort] +
-        " ; réponse : " + answers[state.reponses[p.slug]].toLowerCase() +
-        (p.recommandations.length ? " ; recommandations : " + p.recommandations.map(function (r) {
-          return r[1];
-        }).join(" ; ") : "");
+        " ; réponse : " + answers[state.reponses[p.slug]].toLowerCase() + (p.recommandations.length
+          ? " ; " + (p.recommandations.length === 1 ? "recommandation" : "recommandations") + " : " : "");
+      p.recommandations.forEach(function (r, n) {
+        var cited = document.createElement("a");
+        cited.href = data.page_recommandations + "#" + r[0];
+        cited.textContent = r[1];
+        if (n) meta.appendChild(document.createTextNode(" ; "));
+        meta.appendChild(cited);
+      });
       li.appendChild(meta);
       items.appendChild(li);
     });

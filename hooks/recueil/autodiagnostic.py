@@ -153,6 +153,7 @@ def page_data(index: Index, *, use_directory_urls: bool = True) -> dict[str, Any
     return {
         "version": FORMAT_VERSION,
         "efforts": list(EFFORT_ORDER),
+        "page_recommandations": "../" + page_url("recommandations.md", use_directory_urls),
         "pratiques": [
             {
                 "slug": p.slug, "titre": p.titre, "resume": p.resume,
