@@ -7,7 +7,6 @@
   "use strict";
 
   var KEY = "recueil-autodiagnostic";
-  var OBLIGATION = "obligation-legale";
   var PLAN_ANSWERS = { "en-cours": true, "pas-encore": true };
   var MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
     "octobre", "novembre", "décembre"];
@@ -20,7 +19,8 @@
   var fileInput = document.getElementById("rc-ad-fichier");
   var planList = document.getElementById("rc-ad-plan");
   var results = document.getElementById("resultats");
-  var data, bySlug = {}, questions = {}, state = emptyState();
+  var data, effortRank = {}, effortLabels = {}, bySlug = {}, questions = {}, labels = {}, shownPlan = null;
+  var state = emptyState();
 
   function emptyState() {
     return { date: null, collectivite: "", profil: { type: "", taille: "", services: [] }, reponses: {} };
@@ -39,11 +39,20 @@
 
   function label(input) { return input.parentNode.textContent.trim(); }
 
-  function allowed(name) {
+  function readLabels(name, inside) {
     // The profile's and the answers' allowed values are the page's own choices (from the vocabularies).
     var values = {};
-    root.querySelectorAll('input[name="' + name + '"]').forEach(function (input) { values[input.value] = label(input); });
+    (inside || root).querySelectorAll('input[name="' + name + '"]').forEach(function (input) {
+      values[input.value] = label(input);
+    });
     return values;
+  }
+
+  function allowed(name) { return labels[name]; }
+
+  function setText(element, text) {
+    // Unchanged text is not written again: at 1,000 questions every write costs a layout of the page.
+    if (element.textContent !== text) element.textContent = text;
   }
 
   // Computation (same rules as recueil.autodiagnostic) -----------------------------------------------
@@ -75,8 +84,8 @@
       if (PLAN_ANSWERS[s]) plan.push({ p: p, position: position });
     });
     plan.sort(function (a, b) {
-      return ((a.p.nature !== OBLIGATION) - (b.p.nature !== OBLIGATION)) ||
-        (data.efforts.indexOf(a.p.effort) - data.efforts.indexOf(b.p.effort)) || (a.position - b.position);
+      return ((a.p.nature !== data.obligation[0]) - (b.p.nature !== data.obligation[0])) ||
+        (effortRank[a.p.effort] - effortRank[b.p.effort]) || (a.position - b.position);
     });
     return { grille: grid, plan: plan.map(function (item) { return item.p; }), non_applicables: excluded };
   }
@@ -92,8 +101,8 @@
     parts.push(state.profil.services.length ? "services exposés : " + state.profil.services.map(function (s) {
       return services[s].toLowerCase();
     }).join(", ") : "tous les services");
-    document.getElementById("rc-ad-profil-resume").textContent = "Profil : " + parts.join(" ; ") + ".";
-    document.getElementById("rc-ad-date").textContent = "Réponses du " + frenchDate(state.date || today()) + ".";
+    setText(document.getElementById("rc-ad-profil-resume"), "Profil : " + parts.join(" ; ") + ".");
+    setText(document.getElementById("rc-ad-date"), "Réponses du " + frenchDate(state.date || today()) + ".");
   }
 
   function showResults() {
@@ -102,14 +111,21 @@
     root.querySelectorAll("[data-cellule]").forEach(function (td) {
       var cell = computed.grille[td.getAttribute("data-cellule")] || [0, 0];
       exposed.grille[td.getAttribute("data-cellule")] = cell;
-      td.textContent = cell[1] ? cell[0] + " sur " + cell[1] + " (" + Math.round(100 * cell[0] / cell[1]) + "\u202f%)"
-        : "aucune pratique applicable";
+      setText(td, cell[1] ? cell[0] + " sur " + cell[1] + " (" + Math.round(100 * cell[0] / cell[1]) + "\u202f%)"
+        : "aucune pratique applicable");
     });
+    computed.plan.forEach(function (p) { exposed.plan.push(p.slug); });
+    results.setAttribute("data-resultats", JSON.stringify(exposed));
+    showProfileSummary();
+    var planKey = computed.plan.map(function (p) { return p.slug + "=" + state.reponses[p.slug]; }).join(" ");
+    if (planKey !== shownPlan) showPlan(computed.plan);
+    shownPlan = planKey;
+  }
+
+  function showPlan(plan) {
     var items = document.createDocumentFragment();
-    var effortLabels = { faible: "faible", moyen: "moyen", eleve: "élevé" };
-    var answers = allowed("r-" + data.pratiques[0].slug);
-    computed.plan.forEach(function (p) {
-      exposed.plan.push(p.slug);
+    var answers = allowed("reponse");
+    plan.forEach(function (p) {
       var li = document.createElement("li");
       var link = document.createElement("a");
       link.href = p.url;
@@ -117,7 +133,8 @@
       li.appendChild(link);
       var meta = document.createElement("span");
       meta.className = "rc-ad__meta";
-      meta.textContent = (p.nature === OBLIGATION ? "Obligation légale ; " : "") + "effort " + effortLabels[p.effort] +
+      meta.textContent = (p.nature === data.obligation[0] ? data.obligation[1] + " ; " : "") +
+        "effort " + effortLabels[p.effort].toLowerCase() +
         " ; réponse : " + answers[state.reponses[p.slug]].toLowerCase() + (p.recommandations.length
           ? " ; " + (p.recommandations.length === 1 ? "recommandation" : "recommandations") + " : " : "");
       p.recommandations.forEach(function (r, n) {
@@ -132,12 +149,10 @@
     });
     planList.textContent = "";
     planList.appendChild(items);
-    document.getElementById("rc-ad-plan-intro").textContent = computed.plan.length
-      ? computed.plan.length + (computed.plan.length === 1 ? " pratique" : " pratiques") +
+    document.getElementById("rc-ad-plan-intro").textContent = plan.length
+      ? plan.length + (plan.length === 1 ? " pratique" : " pratiques") +
         " « en cours » ou « pas encore » en place : les obligations légales d'abord, puis par effort, du plus faible au plus élevé."
       : "Aucune pratique applicable n'est encore marquée « en cours » ou « pas encore ».";
-    results.setAttribute("data-resultats", JSON.stringify(exposed));
-    showProfileSummary();
   }
 
   function showApplicability() {
@@ -202,7 +217,7 @@
     var services = profil.services || [];
     var serviceValues = allowed("services");
     if (!Array.isArray(services) || services.some(function (s) { return !serviceValues[s]; })) return "service inconnu";
-    var choices = allowed("r-" + data.pratiques[0].slug), kept = {}, dropped = 0;
+    var choices = allowed("reponse"), kept = {}, dropped = 0;
     for (var slug in answers) {
       if (!choices[answers[slug]]) return "réponse inconnue pour « " + slug + " »";
       if (bySlug[slug]) kept[slug] = answers[slug]; else dropped += 1;
@@ -274,6 +289,10 @@
       questions[question.getAttribute("data-slug")] = question;
     });
     data.pratiques.forEach(function (p) { bySlug[p.slug] = p; });
+    data.efforts.forEach(function (pair, rank) { effortRank[pair[0]] = rank; effortLabels[pair[0]] = pair[1]; });
+    ["type", "taille", "services"].forEach(function (name) { labels[name] = readLabels(name); });
+    var first = root.querySelector(".rc-ad__question");
+    labels.reponse = readLabels("r-" + first.getAttribute("data-slug"), first);
     var saved = null;
     try { saved = JSON.parse(window.localStorage.getItem(KEY)); } catch (error) { saved = null; }
     if (saved && typeof fromFile(saved) === "string") state = emptyState();

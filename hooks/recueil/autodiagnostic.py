@@ -127,7 +127,10 @@ def grid(practices: Sequence[Practice], profile: Profile, answers: Mapping[str, 
     return tuple(cells.values())
 
 
-EFFORT_ORDER = ("faible", "moyen", "eleve")
+
+
+def effort_order() -> tuple[str, ...]:
+    return vocabularies()["effort"].ids  # from the lowest effort to the highest
 
 
 def plan(practices: Sequence[Practice], profile: Profile, answers: Mapping[str, str]) -> tuple[Practice, ...]:
@@ -135,7 +138,7 @@ def plan(practices: Sequence[Practice], profile: Profile, answers: Mapping[str, 
     effort, then the collection's order (titles in French alphabetical order)."""
     position = {p.slug: n for n, p in enumerate(practices)}
     chosen = [p for p in practices if status(p, profile, answers) in PLAN_ANSWERS]
-    return tuple(sorted(chosen, key=lambda p: (p.nature != OBLIGATION, EFFORT_ORDER.index(p.effort),
+    return tuple(sorted(chosen, key=lambda p: (p.nature != OBLIGATION, effort_order().index(p.effort),
                                                position[p.slug])))
 
 
@@ -150,9 +153,11 @@ def results(practices: Sequence[Practice], profile: Profile, answers: Mapping[st
 
 def page_data(index: Index, *, use_directory_urls: bool = True) -> dict[str, Any]:
     """The page script's data: every published practice, in the page's order, with what it needs."""
+    vocab = vocabularies()
     return {
         "version": FORMAT_VERSION,
-        "efforts": list(EFFORT_ORDER),
+        "efforts": [[term.id, term.libelle] for term in vocab["effort"].terms],  # lowest first
+        "obligation": [OBLIGATION, vocab["nature"].label(OBLIGATION)],
         "page_recommandations": "../" + page_url("recommandations.md", use_directory_urls),
         "pratiques": [
             {
