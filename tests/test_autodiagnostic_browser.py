@@ -182,6 +182,6 @@ def test_without_javascript_the_page_is_a_paper_questionnaire(browser: Any, proj
     assert page.locator("#rc-ad-sansjs").is_visible()
     # One radio group per practice, inside a fieldset whose legend is the practice's title
     first = page.locator(".rc-ad__question").first
-    assert first.locator("legend").inner_text() in {p.titre for p in PRACTICES}
+    assert first.locator("legend").text_content() in {p.titre for p in PRACTICES}
     assert first.locator('input[type="radio"]').count() == len(ad.answer_choices())
     context.close()
