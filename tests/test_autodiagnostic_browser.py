@@ -9,6 +9,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from bs4 import BeautifulSoup
 
 from browser_support import Server
 from conftest import ROOT
@@ -185,3 +186,17 @@ def test_without_javascript_the_page_is_a_paper_questionnaire(browser: Any, proj
     assert first.locator("legend").text_content() in {p.titre for p in PRACTICES}
     assert first.locator('input[type="radio"]').count() == len(ad.answer_choices())
     context.close()
+
+
+def test_page_is_linked_from_nav_home_and_etat_des_lieux_and_schema_is_published(project_server: Server) -> None:
+    def soup(path: str) -> BeautifulSoup:
+        return BeautifulSoup((project_server.site / path / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+    home = soup("")
+    nav = {a.get_text(strip=True): a["href"] for a in home.select("nav.md-nav--primary a.md-nav__link[href]")}
+    assert nav["Autodiagnostic"] == "autodiagnostic/"
+    assert home.select_one(".md-content a[href='autodiagnostic/']") is not None
+    assert soup("etat-des-lieux").select_one(".md-content a[href='../autodiagnostic/']") is not None
+    assert soup("a-propos").find(id="autodiagnostic") is not None
+    published = json.loads((project_server.site / ad.SCHEMA_PATH).read_text(encoding="utf-8"))
+    assert published == ad.answer_schema()
