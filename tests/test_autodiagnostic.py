@@ -187,6 +187,9 @@ def test_svg_charts_are_valid_and_escaped(files: list[Path]) -> None:
     texts = " ".join("".join(t.itertext()) for t in tree.iter("{http://www.w3.org/2000/svg}text"))
     assert "<script>alert(1)</script> & co" in texts
     assert "en place 1" in texts
+    rows = list(csv.reader(io.StringIO(synthese.outputs(
+        synthese.synthesise(respondents, problems, (dataclasses.replace(hostile, titre="=1+1"),)))["pratiques.csv"])))
+    assert rows[1][1] == "'=1+1"  # no spreadsheet formula
 
 
 def test_command_is_deterministic_and_reports_located_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],

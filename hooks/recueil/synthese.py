@@ -34,6 +34,7 @@ from recueil.autodiagnostic import (
     size_bands,
     status,
 )
+from recueil.export import csv_cell
 from recueil.model import Practice, Problem
 from recueil.templating import template
 from recueil.vocabulary import vocabularies
@@ -177,7 +178,9 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
+    # Text cells are neutralised like the open data's (a leading apostrophe before a formula).
+    writer.writerows(["" if cell is None else csv_cell(cell) if isinstance(cell, str) else cell for cell in row]
+                     for row in rows)
     return buffer.getvalue()
 
 
