@@ -137,7 +137,9 @@ def test_synthesis_figures_match_the_hand_count(files: list[Path]) -> None:
             "réponses à des pratiques qui ne sont plus publiées, laissées de côté : retiree") in messages
     assert ("4.json", "avertissement", f"mêmes réponses que {files[0].as_posix()} : comptées une fois") in messages
     invalid = [p for p in problems if p.is_error]
-    assert [(Path(p.path).name, p.line) for p in invalid] == [("5.json", 8)]  # the line of "a": "oui"
+    assert [(Path(p.path).name, p.line, p.message) for p in invalid] == [  # at the line of "a": "oui"
+        ("5.json", 8, "valeur « oui » inconnue pour « reponses › a » ; valeurs permises : en-place, en-cours, "
+                      "pas-encore, non-concerne")]
     result = synthese.synthesise(respondents, problems, PRACTICES)
     counts = {slug: dict(t.counts) for slug, t in result.by_practice.items()}
     # A: 1 en place, 2 pas encore, 3 en cours → 1/3 in place (33 %)
@@ -158,6 +160,22 @@ def test_synthesis_figures_match_the_hand_count(files: list[Path]) -> None:
     # Obligations A (33 %) and C (0 %): C is the least met. Most « en cours »: A, B, D once each, in order.
     assert [p.slug for p in result.obligations_least_met] == ["c", "a"]
     assert [p.slug for p in result.most_in_progress] == ["a", "b", "d"]
+
+
+def test_each_broken_rule_is_worded_in_french_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "cassee.json"
+    path.write_text('{"version": 2,\n "date": "hier",\n "profil": {"type": "ville"},\n'
+                    ' "reponses": {"Mauvais Nom": "en-place"},\n "intrus": 1}', encoding="utf-8")
+    _, problems = synthese.read_answers([path], PRACTICES)
+    assert [(p.line, p.message) for p in problems] == [
+        (1, "« version » doit valoir 1 (reçu : 2)"),
+        (2, "date « hier » invalide : format AAAA-MM-JJ attendu"),
+        (3, "valeur « ville » inconnue pour « profil › type » ; valeurs permises : "
+            + ", ".join(vocabularies()["collectivites"].ids)),
+        (4, "identifiant de pratique « Mauvais Nom » invalide : minuscules sans accents, chiffres et tirets, "
+            "80 caractères au plus"),
+        (5, "clé inconnue « intrus » ; clés permises : version, date, collectivite, profil, reponses"),
+    ]
 
 
 def test_outputs_leave_names_out_unless_asked(files: list[Path]) -> None:

@@ -9,6 +9,7 @@ SVG charts (from an autoescaped template), identical for identical input.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from collections import Counter
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
 
 from recueil.autodiagnostic import (
     IN_PLACE,
@@ -36,6 +38,7 @@ from recueil.autodiagnostic import (
 )
 from recueil.export import csv_cell
 from recueil.model import Practice, Problem
+from recueil.schema_check import describe, french_messages
 from recueil.templating import template
 from recueil.vocabulary import vocabularies
 
@@ -85,6 +88,25 @@ def _line(text: str, path: Iterable[Any]) -> int:
     return text.count("\n", 0, position) + 1
 
 
+def _messages(error: ValidationError) -> list[tuple[tuple[str | int, ...], str]]:
+    """The answer file's own wordings (one-of constants, version, its date and slugs), else the checker's."""
+    path = tuple(error.absolute_path)
+    expected: Any = error.validator_value
+    if error.validator == "oneOf" and all("const" in option for option in expected):
+        allowed = ", ".join(option["const"] for option in expected)
+        return [(path, f"valeur « {error.instance} » inconnue pour {describe(path)} ; valeurs permises : {allowed}")]
+    if error.validator == "const":
+        return [(path, f"{describe(path)} doit valoir {json.dumps(expected)} "
+                       f"(reçu : {json.dumps(error.instance, ensure_ascii=False)})")]
+    if error.validator == "pattern" and path == ("date",):
+        return [(path, f"date « {error.instance} » invalide : format AAAA-MM-JJ attendu")]
+    if error.validator in ("pattern", "maxLength") and path == ("reponses",):  # a key: propertyNames
+        return [((*path, str(error.instance)),
+                 f"identifiant de pratique « {error.instance} » invalide : minuscules sans accents, chiffres et "
+                 "tirets, 80 caractères au plus")]
+    return french_messages(error)
+
+
 def read_answers(paths: Sequence[Path], practices: Sequence[Practice]) -> tuple[list[Respondent], list[Problem]]:
     """Respondents from the valid files (duplicates once), in the order of the sorted paths, and every problem."""
     validator = Draft202012Validator(answer_schema())
@@ -104,13 +126,10 @@ def read_answers(paths: Sequence[Path], practices: Sequence[Practice]) -> tuple[
         except json.JSONDecodeError as exc:
             problems.append(Problem(path=shown, line=exc.lineno, message=f"JSON invalide : {exc.msg}"))
             continue
-        errors = sorted(validator.iter_errors(data), key=lambda e: [str(part) for part in e.absolute_path])
-        if errors:
-            problems.extend(
-                Problem(path=shown, line=_line(text, e.absolute_path),
-                        message=f"{'/'.join(str(p) for p in e.absolute_path) or 'fichier'} : {e.message}")
-                for e in errors
-            )
+        found = sorted({(_line(text, where), message) for error in validator.iter_errors(data)
+                        for where, message in _messages(error)})
+        if found:
+            problems.extend(Problem(path=shown, line=line, message=message) for line, message in found)
             continue
         canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
         if canonical in seen:
@@ -185,7 +204,8 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    """Text from a file or a sheet, shown as text in Markdown (HTML escaped, table pipes too)."""
+    return html.escape(text, quote=False).replace("|", "\\|")
 
 
 def _percent(value: int | None) -> str:
