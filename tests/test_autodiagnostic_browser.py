@@ -95,6 +95,19 @@ def test_answers_update_grid_and_plan_as_the_core_computes(page: Any, project_se
                         else "aucune pratique applicable")
 
 
+def test_questions_answer_from_the_keyboard(page: Any, project_server: Server) -> None:
+    open_page(page, project_server)
+    slug = PRACTICES[0].slug
+    group = page.locator(f'.rc-ad__question[data-slug="{slug}"]')
+    group.locator('input[value="en-place"]').focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")  # the next answer of the same group: « en cours »
+    assert group.locator("input:checked").get_attribute("value") == "en-cours"
+    assert shown_results(page)["plan"] == [slug]
+    assert page.locator(f'input[name="r-{slug}"]').evaluate_all(
+        "inputs => inputs.map(i => i.labels[0].textContent.trim())") == [c.libelle for c in ad.answer_choices()]
+
+
 def test_reload_keeps_answers_and_effacer_clears_them(page: Any, project_server: Server) -> None:
     open_page(page, project_server)
     answers = dict(list(sample_answers().items())[:4])
