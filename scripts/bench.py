@@ -101,7 +101,84 @@ def bench_size(count: int, runs: int, work: Path) -> dict[str, float]:
     data = [site / name for name in EXPLORER_DATA if (site / name).exists()]
     figures["explorer_kb"] = sum(p.stat().st_size for p in data) / 1e3 if data else float("nan")
     figures["explorer_gz_b"] = (len(gzip.compress(data[0].read_bytes(), 9)) / count) if data else float("nan")
+    figures.update(autodiagnostic_figures(site))
     return figures
+
+
+# Runs in the self-assessment page: answer questions one after another, timing each change until the next
+# frame (grid, plan and the data-resultats attribute recomputed, style and layout included).
+MEASURE_ANSWERS = """async (count) => {
+  const questions = Array.from(document.querySelectorAll('.rc-ad__question'));
+  const values = ['en-cours', 'pas-encore', 'en-place', 'non-concerne'];
+  const nextFrame = () => new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const handler = [], frame = [], idle = [];
+  for (let n = 0; n < 10; n++) {  // what a frame costs when nothing changed, for comparison
+    await nextFrame();
+    const t0 = performance.now();
+    await nextFrame();
+    idle.push(performance.now() - t0);
+  }
+  for (let n = 0; n < count; n++) {
+    const question = questions[(n * 37) % questions.length];
+    const radio = question.querySelector('input[value="' + values[n % 4] + '"]');
+    await nextFrame();
+    const t0 = performance.now();
+    radio.click();
+    const t1 = performance.now();
+    await nextFrame();
+    handler.push(t1 - t0);
+    frame.push(performance.now() - t0);
+  }
+  return {handler, frame, idle};
+}"""
+
+
+def autodiagnostic_figures(site: Path, answers: int = 30) -> dict[str, float]:
+    """The self-assessment page's HTML size and the median time (ms) from one answer to the updated results."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from playwright.sync_api import sync_playwright
+
+    from browser_support import CHROMIUM, CHROMIUM_ARGS, Server
+
+    html = (site / "autodiagnostic" / "index.html").read_bytes()
+    figures = {"autodiag_kb": len(html) / 1e3, "autodiag_gz_kb": len(gzip.compress(html, 9)) / 1e3,
+               "autodiag_data_kb": (site / "autodiagnostic" / "donnees.json").stat().st_size / 1e3}
+    server = Server(site)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(server.url + "autodiagnostic/", timeout=120_000)
+            page.wait_for_selector("#rc-ad[data-pret]", timeout=120_000)
+            times = page.evaluate(MEASURE_ANSWERS, answers)
+            browser.close()
+    finally:
+        server.close()
+    figures["autodiag_handler_ms"] = statistics.median(times["handler"])
+    figures["autodiag_ms"] = statistics.median(times["frame"])
+    figures["autodiag_idle_ms"] = statistics.median(times["idle"])
+    return figures
+
+
+def autodiagnostic_only(count: int, work: Path) -> dict[str, float]:
+    """Build one synthetic site (no plain build, no other figure) and measure the self-assessment page."""
+    practices = work / f"corpus-{count}"
+    generate(practices, count)
+    config_file = work / f"mkdocs-{count}.yml"
+    config_file.write_text(yaml.safe_dump(project_config(practices), allow_unicode=True), encoding="utf-8")
+    site = work / f"site-{count}"
+    run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file), "-d", str(site)], ROOT)
+    return {"practices": count, **autodiagnostic_figures(site)}
+
+
+def print_autodiagnostic(rows: list[dict[str, float]]) -> None:
+    print("| practices | self-assessment HTML | gzip | page data | one answer: script | one answer: results "
+          "on screen (next frame) | idle frame |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['practices']:,.0f} | {r['autodiag_kb']:.0f} KB | {r['autodiag_gz_kb']:.0f} KB | "
+              f"{r['autodiag_data_kb']:.0f} KB | {r['autodiag_handler_ms']:.1f} ms | {r['autodiag_ms']:.1f} ms | "
+              f"{r['autodiag_idle_ms']:.1f} ms |")
 
 
 def serve_rebuild(runs: int, work: Path) -> float:
@@ -143,7 +220,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--autodiagnostic-only", action="store_true",
+                        help="only the self-assessment page's figures (one build per size)")
     args = parser.parse_args()
+    if args.autodiagnostic_only:
+        with tempfile.TemporaryDirectory(prefix="recueil-bench-") as temporary:
+            print_autodiagnostic([autodiagnostic_only(count, Path(temporary)) for count in args.sizes])
+        return
     rows = []
     with tempfile.TemporaryDirectory(prefix="recueil-bench-") as temporary:
         for count in args.sizes:
@@ -158,6 +241,8 @@ def main() -> None:
         print(f"| {r['practices']:,.0f} | {r['load']:.2f} s | {r['build']:.1f} s | {r['plain']:.1f} s | "
               f"{r['ratio']:.2f} | {r['memory']:.0f} MB | {r['site_mb']:.1f} MB | {r['page_kb']:.1f} KB | "
               f"{r['search_mb']:.2f} MB | {r['explorer_kb']:.0f} KB | {r['explorer_gz_b']:.1f} B |")
+    print()
+    print_autodiagnostic(rows)
     print()
     print(f"Rebuild under `mkdocs serve` after editing one practice of the real collection: {rebuild:.2f} s "
           f"(median of {args.runs}).")

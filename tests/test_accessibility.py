@@ -30,6 +30,7 @@ AUDITED_PAGES: list[tuple[str, str, str | None]] = [
     ("compendium", "recueil/", None),
     ("etat-des-lieux", "etat-des-lieux/", None),
     ("form", "contribuer/proposer/", None),
+    ("autodiagnostic", "autodiagnostic/", "#rc-ad[data-pret]"),
 ]
 
 

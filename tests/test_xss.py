@@ -98,6 +98,15 @@ def test_no_script_runs_on_any_page(browser: Any, hostile_site: Path) -> None:
         assert page.evaluate("window.__xss") is None
         # The payload is shown as text, not interpreted.
         assert PAYLOAD in page.locator(".rc-selection__fiches").first.text_content()
+        # The self-assessment's plan and profile are written by its script from donnees.json.
+        page.goto(server.url + "autodiagnostic/")
+        page.wait_for_selector("#rc-ad[data-pret]")
+        page.locator('.rc-ad__question input[value="pas-encore"]').first.check()
+        page.fill("#rc-ad-nom", PAYLOAD)
+        page.press("#rc-ad-nom", "Tab")
+        assert page.evaluate("window.__xss") is None
+        assert PAYLOAD in page.locator("#rc-ad-plan").text_content()
+        assert PAYLOAD in page.locator("#rc-ad-profil-resume").text_content()
     finally:
         context.close()
         server.close()

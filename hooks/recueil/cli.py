@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from recueil.assessment import synthese
 from recueil.contribute import issueform, report, scaffold
 from recueil.contribute.plaintree import ExportError, export_tree
 from recueil.format.vocabulary import SINGLE_CHOICE_FIELDS, vocabularies
@@ -186,6 +187,21 @@ def from_issue(args: argparse.Namespace) -> int:
     return 0
 
 
+def synthesis(args: argparse.Namespace) -> int:
+    """`recueil autodiagnostic synthese`: every file read, problems located, the report written anyway."""
+    collection = load_collection(_folder(args.pratiques), root=Path.cwd())
+    practices = build_index(collection).practices
+    respondents, problems = synthese.read_answers([Path(f) for f in args.fichiers], practices)
+    files = synthese.outputs(synthese.synthesise(respondents, problems, practices), with_names=args.avec_noms)
+    synthese.write_outputs(files, Path(args.sortie))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    refused = len({p.path for p in problems if p.is_error})
+    print(f"{len(respondents)} collectivité(s) comptée(s), {refused} fichier(s) refusé(s) ; "
+          f"{len(files)} fichiers écrits dans {args.sortie}.", file=sys.stderr)
+    return 1 if refused else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="recueil", description="Outils du Recueil de bonnes pratiques.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -211,6 +227,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     report_parser = commands.add_parser("report", help="synthèse pour les mainteneurs, en Markdown")
     report_parser.add_argument("dossier", nargs="?", help="dossier des fiches (par défaut : celui de mkdocs.yml)")
     report_parser.add_argument("--date", type=dt.date.fromisoformat, help="date du jour (AAAA-MM-JJ)")
+
+    diagnostic_parser = commands.add_parser("autodiagnostic", help="exploiter les réponses à l'autodiagnostic")
+    diagnostic_commands = diagnostic_parser.add_subparsers(dest="action", required=True)
+    synthesis_parser = diagnostic_commands.add_parser(
+        "synthese", help="synthèse de fichiers de réponses : rapport Markdown, CSV et graphiques SVG")
+    synthesis_parser.add_argument("fichiers", nargs="+", help="fichiers de réponses (JSON téléchargés de la page)")
+    synthesis_parser.add_argument("--sortie", required=True, help="dossier où écrire la synthèse")
+    synthesis_parser.add_argument("--avec-noms", action="store_true",
+                                  help="lister les noms des collectivités (absents par défaut)")
+    synthesis_parser.add_argument("--pratiques", help="dossier des fiches (par défaut : celui de mkdocs.yml)")
     args = parser.parse_args(argv)
     try:
         return _run(args)
@@ -229,6 +255,8 @@ def _run(args: argparse.Namespace) -> int:
         return new(args)
     if args.command == "from-issue":
         return from_issue(args)
+    if args.command == "autodiagnostic":
+        return synthesis(args)
     if args.command == "issue-form":
         sys.stdout.write(issueform.issue_form_yaml())
         return 0

@@ -141,6 +141,11 @@ def _messages(error: ValidationError) -> list[tuple[Path, str]]:
     return [(path, f"{where} : {error.message}")]
 
 
+def french_messages(error: ValidationError) -> list[tuple[Path, str]]:
+    """(path, message in French) for one jsonschema error; a rule without a wording keeps jsonschema's."""
+    return _messages(error)
+
+
 def schema_errors(
     validator: Validator, data: Any, lines: Mapping[Path, int], default_line: int
 ) -> list[tuple[int, str]]:

@@ -3,6 +3,7 @@ take them from here, so an exported tree is exactly what the hook builds."""
 
 from __future__ import annotations
 
+from recueil.assessment import autodiagnostic
 from recueil.site import export
 from recueil.printing.compendium import CompendiumOptions, render_site_pages
 from recueil.site.explorer import FILTER_PATH, filter_json
@@ -28,6 +29,7 @@ def generated_files(
     files: dict[str, str | bytes] = dict(render_pages(index, settings, body_marker=body_marker))
     files.update(contribution_files(settings))
     files.update(render_site_pages(index, compendium_options(settings), pdf_links=pdf_links))
+    files.update(autodiagnostic.site_files(index, settings.urls))
     files.update({
         FILTER_PATH: filter_json(index),
         export.SCHEMA_PATH: export.schema_text(),

@@ -104,3 +104,11 @@ def render_pages(index: Index, settings: Settings, *, body_marker: str | None = 
     renderer.render("index.md", "site/accueil.md.j2", "Accueil",
                     latest=index.latest(LATEST_COUNT))
     return renderer.pages
+
+
+def render_page(index: Index, urls: Urls, uri: str, template_name: str, title: str, description: str = "",
+                **context: Any) -> str:
+    """One generated page from its template, with the same context (front matter, `link`) as the others."""
+    renderer = _Renderer(index, urls)
+    renderer.render(uri, template_name, title, description, **context)
+    return renderer.pages[uri]
