@@ -27,7 +27,7 @@ from browser_support import Server
 from conftest import CORPUS, ROOT
 from recueil.collection import load_collection
 from recueil.index import build_index
-from recueil.model import Collection, Example, Recommendation, Source
+from recueil.model import Collection, Example, Source
 from recueil.plaintree import export_tree
 from recueil.site import compendium_options, generated_files
 
@@ -51,7 +51,7 @@ def _hostile_collection() -> Collection:
                               type="commune", departement=PAYLOAD, annee=2024),),
         ))
     recommendations = tuple(
-        Recommendation(id=r.id, theme=r.theme, titre=PAYLOAD, texte=PAYLOAD, pratiques=r.pratiques)
+        dataclasses.replace(r, titre=PAYLOAD, texte=PAYLOAD, indicateurs=(PAYLOAD,))
         for r in collection.recommendations
     )
     return Collection(practices=tuple(practices), recommendations=recommendations, problems=())

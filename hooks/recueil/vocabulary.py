@@ -1,7 +1,9 @@
 """The JSON Schema of the format and the vocabularies' French labels, loaded once.
 
-The schema holds the allowed ids; `data/vocabulaires.yml` holds their labels and descriptions.
+The schemas hold the allowed ids; `data/vocabulaires.yml` holds their labels and descriptions.
 Loading fails loudly if the two ever disagree, so a vocabulary lives in one place in practice.
+The recommendations' schema refers to the practice schema's vocabularies (`pratique.schema.json#…`)
+instead of repeating them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import yaml
 VOCABULARY_FIELDS = (
     "themes", "moments", "nature", "roles", "effort", "collectivites", "services", "partenaires",
 )
+RECOMMENDATION_VOCABULARY_FIELDS = ("echeance",)  # declared by the recommendations' schema
+PRACTICE_SCHEMA_FILE = "pratique.schema.json"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,17 +63,23 @@ def practice_schema() -> dict[str, Any]:
 
 @cache
 def recommendations_schema() -> dict[str, Any]:
+    """The recommendations' schema with the practice schema embedded under its own `$id`, so that its
+    `pratique.schema.json#/$defs/…` references resolve offline in any JSON Schema 2020-12 validator
+    (a compound schema document), exactly as an editor resolves them beside the file."""
     schema: dict[str, Any] = json.loads(_read("schema/recommandations.schema.json"))
-    return schema
+    embedded = {**practice_schema(), "$id": PRACTICE_SCHEMA_FILE}
+    return {**schema, "$defs": {**schema.get("$defs", {}), PRACTICE_SCHEMA_FILE: embedded}}
 
 
 def schema_enum(field: str) -> tuple[str, ...]:
-    """The allowed ids of a vocabulary field, as the schema declares them."""
-    schema = practice_schema()
-    prop = schema["properties"][field]
+    """The allowed ids of a vocabulary field, as the schema that declares it lists them."""
+    if field in RECOMMENDATION_VOCABULARY_FIELDS:
+        prop = recommendations_schema()["items"]["properties"][field]
+    else:
+        prop = practice_schema()["properties"][field]
     node = prop.get("items", prop)
-    if "$ref" in node:
-        node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+    if "$ref" in node:  # "#/$defs/…" or "pratique.schema.json#/$defs/…": the practice schema's definitions
+        node = practice_schema()["$defs"][node["$ref"].rsplit("/", 1)[-1]]
     return tuple(node["enum"])
 
 
@@ -77,7 +87,7 @@ def schema_enum(field: str) -> tuple[str, ...]:
 def vocabularies() -> dict[str, Vocabulary]:
     raw = yaml.safe_load(_read("data/vocabulaires.yml"))
     result: dict[str, Vocabulary] = {}
-    for name in VOCABULARY_FIELDS:
+    for name in (*VOCABULARY_FIELDS, *RECOMMENDATION_VOCABULARY_FIELDS):
         entry = raw[name]
         vocab = Vocabulary(
             field=name,
@@ -86,7 +96,7 @@ def vocabularies() -> dict[str, Vocabulary]:
         )
         if vocab.ids != schema_enum(name):
             raise RuntimeError(
-                f"vocabulaires.yml and pratique.schema.json disagree on {name!r}: "
+                f"vocabulaires.yml and the schemas disagree on {name!r}: "
                 f"{vocab.ids} != {schema_enum(name)}"
             )
         result[name] = vocab
