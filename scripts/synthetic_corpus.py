@@ -93,12 +93,16 @@ def practice(rng: random.Random, index: int, count: int) -> tuple[str, str]:
 
 
 def recommendations(rng: random.Random, count: int) -> str:
-    themes = vocabularies()["themes"].ids
+    vocab = vocabularies()
+    themes = vocab["themes"].ids
     items = [{
         "id": f"r{n:02d}",
         "theme": themes[n % len(themes)],
         "titre": f"Recommandation de synthèse numéro {n}",
         "texte": _paragraph(rng, 3),
+        "porteurs": _pick(rng, vocab["roles"].ids, 1, 3),
+        "echeance": rng.choice(vocab["echeance"].ids),
+        "indicateurs": [_paragraph(rng, 1)[:190] for _ in range(rng.randint(1, 4))],
         "pratiques": sorted({f"pratique-synthetique-{rng.randrange(count) + 1:05d}" for _ in range(4)}),
     } for n in range(1, 13)]
     return yaml.safe_dump(items, allow_unicode=True, sort_keys=False, width=1000)

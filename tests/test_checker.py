@@ -118,12 +118,13 @@ def test_recommendations_must_cite_existing_published_practices(tmp_path: Path) 
     (tmp_path / "recommandations.yml").write_text(
         "- id: r01\n  theme: politique-rh\n  titre: Une recommandation de test\n"
         "  texte: Un texte assez long pour respecter la longueur minimale du format.\n"
+        "  porteurs: [rh]\n  echeance: immediat\n  indicateurs: [Une procédure écrite et diffusée]\n"
         "  pratiques: [alpha-proteger, epsilon-brouillon, omega]\n",
         encoding="utf-8",
     )
     problems = [(p.line, p.message) for p in load_collection(tmp_path).problems]
-    assert (5, "la recommandation cite le brouillon « epsilon-brouillon », qui n'est pas publié") in problems
-    assert any(line == 5 and "pratique inexistante « omega »" in message for line, message in problems)
+    assert (8, "la recommandation cite le brouillon « epsilon-brouillon », qui n'est pas publié") in problems
+    assert any(line == 8 and "pratique inexistante « omega »" in message for line, message in problems)
 
 
 @pytest.mark.parametrize(("title", "slug"), [

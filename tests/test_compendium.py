@@ -108,6 +108,13 @@ def test_compendium_page_has_contents_recommendations_index_and_sources(fixture_
     recommendations = [r["id"].removeprefix("recommandation-")
                        for r in page.select("#recommandations .rc-recommandation")]
     assert recommendations == [r.id for r in VALID.recommendations]
+    first = page.select_one("#recommandation-r01-proteger")
+    assert [(div.dt.get_text(), div.dd.get_text()) for div in first.select(".rc-engagement > div")] == [
+        ("Portée par", "Direction générale, Ressources humaines"), ("Échéance", "Immédiat")
+    ]
+    assert [li.get_text() for li in first.select(".rc-indicateurs li")] == [
+        "Procédure écrite diffusée à tous les encadrants", "Délai de réponse aux demandes suivi chaque trimestre"
+    ]
     keywords = {k for p in PUBLISHED.values() for k in p.mots_cles}
     assert {dt.get_text() for dt in page.select("#index-mots-cles dt")} == keywords
     sources = {s.titre for p in PUBLISHED.values() for s in p.sources}
@@ -291,6 +298,16 @@ def test_every_published_title_is_in_the_pdf_on_the_page_the_contents_give(fixtu
         assert title in texts[page - 1], (slug, page)
         # The sheet starts there: its theme line and title open the page, below the running header.
         assert texts[page - 1].index(title) < 200, (slug, texts[page - 1][:300])
+
+
+def test_pdf_recommendations_say_who_carries_them_by_when_and_how_to_check(fixture_site: Build) -> None:
+    texts = _page_texts(_pdf(fixture_site))
+    part = next(text for text in texts if "Portée par" in text)
+    assert "Immédiat : à engager sans attendre" in part
+    assert ("Portée par : Direction générale, Ressources humaines Échéance : Immédiat "
+            "Indicateurs de réalisation : • Procédure écrite diffusée à tous les encadrants "
+            "• Délai de réponse aux demandes suivi chaque trimestre Pratiques qui l'illustrent") in part
+    assert "Portée par : Élus Échéance : Pluriannuel" in part
 
 
 def test_pdf_outline_has_one_entry_per_theme_and_per_practice(fixture_site: Build) -> None:

@@ -133,8 +133,8 @@ def template_lines(path: Path) -> list[ProseLine]:
     return [ProseLine(shown, index + 1, line) for index, line in enumerate(lines) if line.strip()]
 
 
-def figures_lines(path: Path) -> list[ProseLine]:
-    """Chart titles, descriptions and figure labels of chiffres.yml (not the source titles)."""
+def yaml_lines(path: Path, keys: tuple[str, ...]) -> list[ProseLine]:
+    """The prose of a YAML data file: the texts (or lists of texts) under `keys`, not the sources' titles."""
     shown = path.relative_to(ROOT).as_posix()
     found: list[ProseLine] = []
 
@@ -144,8 +144,9 @@ def figures_lines(path: Path) -> list[ProseLine]:
                 walk(item)
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                if key.value in ("titre", "description", "libelle") and isinstance(value, yaml.ScalarNode):
-                    found.append(ProseLine(shown, key.start_mark.line + 1, _clean(value.value)))
+                texts = value.value if isinstance(value, yaml.SequenceNode) else [value]
+                if key.value in keys and all(isinstance(text, yaml.ScalarNode) for text in texts):
+                    found.extend(ProseLine(shown, text.start_mark.line + 1, _clean(text.value)) for text in texts)
                 elif key.value != "source":
                     walk(value)
 
@@ -170,8 +171,11 @@ def _prose(folder: str) -> list[ProseLine]:
         return [line for path in sorted((ROOT / "hooks" / "recueil" / "templates").rglob("*.md.j2"))
                 for line in template_lines(path)]
     lines = [line for path, keys in _sources() if path.parent.name == folder for line in prose_lines(path, keys)]
-    if folder == "practices" and (ROOT / "practices" / "chiffres.yml").exists():
-        lines += figures_lines(ROOT / "practices" / "chiffres.yml")
+    data_files = {"chiffres.yml": ("titre", "description", "libelle"),
+                  "recommandations.yml": ("titre", "texte", "indicateurs")}
+    for name, keys in data_files.items():
+        if folder == "practices" and (ROOT / "practices" / name).exists():
+            lines += yaml_lines(ROOT / "practices" / name, keys)
     return lines
 
 

@@ -38,12 +38,12 @@ def test_vocabulary_labels_cover_exactly_the_schema_ids() -> None:
 def test_the_collection_covers_every_theme_and_moment() -> None:
     collection = load_collection(ROOT / "practices", root=ROOT)
     published = collection.published
-    assert len(published) >= 40
+    assert len(published) >= 70
     vocab = vocabularies()
     for theme in vocab["themes"].ids:
         for moment in vocab["moments"].ids:
             cell = [p.slug for p in published if theme in p.themes and moment in p.moments]
-            assert len(cell) >= 3, (theme, moment, cell)
+            assert len(cell) >= 6, (theme, moment, cell)
 
 
 def test_every_practice_is_cited_by_a_recommendation() -> None:
@@ -53,6 +53,18 @@ def test_every_practice_is_cited_by_a_recommendation() -> None:
     assert {r.theme for r in collection.recommendations} == set(vocabularies()["themes"].ids)
     cited = {slug for r in collection.recommendations for slug in r.pratiques}
     assert [p.slug for p in collection.published if p.slug not in cited] == []
+
+
+def test_every_recommendation_is_a_commitment_illustrated_by_two_sheets() -> None:
+    collection = load_collection(ROOT / "practices", root=ROOT)
+    published = {p.slug for p in collection.published}
+    roles, horizons = vocabularies()["roles"].ids, vocabularies()["echeance"].ids
+    assert collection.recommendations  # a schema error would leave none to check
+    for r in collection.recommendations:
+        assert r.porteurs and set(r.porteurs) <= set(roles), r.id
+        assert r.echeance in horizons, r.id
+        assert 1 <= len(r.indicateurs) <= 4 and all(text.strip() for text in r.indicateurs), r.id
+        assert len(set(r.pratiques) & published) >= 2, r.id
 
 
 def test_every_source_and_example_can_be_checked() -> None:

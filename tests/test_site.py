@@ -79,6 +79,26 @@ def test_recommendations_listed_on_the_practices_they_cite(fixture_site: Build) 
     ]
 
 
+def test_recommendations_page_shows_who_carries_each_by_when_and_how_to_check_it(fixture_site: Build) -> None:
+    page = fixture_site.page("recommandations/")
+    commitments = {
+        r.id: ({div.dt.get_text(strip=True): div.dd.get_text(strip=True)
+                for div in page.find(id=r.id).select(".rc-engagement > div")},
+               [li.get_text(strip=True) for li in page.find(id=r.id).select(".rc-indicateurs li")])
+        for r in VALID.recommendations
+    }
+    assert commitments == {
+        "r01-proteger": ({"Portée par": "Direction générale, Ressources humaines", "Échéance": "Immédiat"},
+                         ["Procédure écrite diffusée à tous les encadrants",
+                          "Délai de réponse aux demandes suivi chaque trimestre"]),
+        "r02-cooperer": ({"Portée par": "Élus", "Échéance": "Pluriannuel"}, ["Convention signée avec le parquet"]),
+    }
+    # The horizons are explained once, with the vocabulary's labels.
+    assert [li.strong.get_text() for li in page.select(".rc-echeances li")] == [
+        "Immédiat", "Dans l'année", "Pluriannuel"
+    ]
+
+
 def test_theme_page_groups_practices_by_moment(fixture_site: Build) -> None:
     page = fixture_site.page("themes/politique-rh/")
     expected = {

@@ -28,7 +28,7 @@ from payloads import PAYLOADS as BODY_PAYLOADS
 from recueil.contribute.plaintree import export_tree
 from recueil.index import build_index
 from recueil.load.collection import load_collection
-from recueil.model import Collection, Example, Recommendation, Source
+from recueil.model import Collection, Example, Source
 from recueil.settings import load_settings
 from recueil.site.files import generated_files
 
@@ -53,7 +53,7 @@ def _hostile_collection() -> Collection:
                               type="commune", departement=PAYLOAD, annee=2024),),
         ))
     recommendations = tuple(
-        Recommendation(id=r.id, theme=r.theme, titre=PAYLOAD, texte=PAYLOAD, pratiques=r.pratiques)
+        dataclasses.replace(r, titre=PAYLOAD, texte=PAYLOAD, indicateurs=(PAYLOAD,))
         for r in collection.recommendations
     )
     return Collection(practices=tuple(practices), recommendations=recommendations, problems=())

@@ -79,10 +79,15 @@ class Practice:
 
 @dataclass(frozen=True, kw_only=True)
 class Recommendation:
+    """A recommendation and the commitment it asks for: who carries it, by when, how to know it is done."""
+
     id: str
     theme: str
     titre: str
     texte: str
+    porteurs: tuple[str, ...]  # ids of the « roles » vocabulary
+    echeance: str  # id of the « echeance » vocabulary
+    indicateurs: tuple[str, ...]
     pratiques: tuple[str, ...]
 
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from recueil.assessment.autodiagnostic import (
@@ -36,7 +35,7 @@ from recueil.assessment.autodiagnostic import (
     size_bands,
     status,
 )
-from recueil.format.schema_check import describe, french_messages
+from recueil.format.schema_check import Validator, describe, french_messages, make_validator
 from recueil.format.vocabulary import vocabularies
 from recueil.model import Practice, Problem
 from recueil.site.export import csv_cell
@@ -88,7 +87,7 @@ def _line(text: str, path: Iterable[Any]) -> int:
     return text.count("\n", 0, position) + 1
 
 
-def _messages(error: ValidationError) -> list[tuple[tuple[str | int, ...], str]]:
+def _messages(error: ValidationError, validator: Validator) -> list[tuple[tuple[str | int, ...], str]]:
     """The answer file's own wordings (one-of constants, version, its date and slugs), else the checker's."""
     path = tuple(error.absolute_path)
     expected: Any = error.validator_value
@@ -104,12 +103,12 @@ def _messages(error: ValidationError) -> list[tuple[tuple[str | int, ...], str]]
         return [((*path, str(error.instance)),
                  f"identifiant de pratique « {error.instance} » invalide : minuscules sans accents, chiffres et "
                  "tirets, 80 caractères au plus")]
-    return french_messages(error)
+    return french_messages(error, validator)
 
 
 def read_answers(paths: Sequence[Path], practices: Sequence[Practice]) -> tuple[list[Respondent], list[Problem]]:
     """Respondents from the valid files (duplicates once), in the order of the sorted paths, and every problem."""
-    validator = Draft202012Validator(answer_schema())
+    validator = make_validator(answer_schema())
     published = {p.slug for p in practices}
     respondents: list[Respondent] = []
     problems: list[Problem] = []
@@ -126,8 +125,8 @@ def read_answers(paths: Sequence[Path], practices: Sequence[Practice]) -> tuple[
         except json.JSONDecodeError as exc:
             problems.append(Problem(path=shown, line=exc.lineno, message=f"JSON invalide : {exc.msg}"))
             continue
-        found = sorted({(_line(text, where), message) for error in validator.iter_errors(data)
-                        for where, message in _messages(error)})
+        found = sorted({(_line(text, where), message) for error in validator.detailed.iter_errors(data)
+                        for where, message in _messages(error, validator)})
         if found:
             problems.extend(Problem(path=shown, line=line, message=message) for line, message in found)
             continue

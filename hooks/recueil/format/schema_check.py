@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
 
 from recueil.load.yamlparse import Path
 
@@ -27,8 +30,20 @@ class Validator:
     jsonschema explains what is wrong, with the path of each error."""
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
-        self.is_valid = fastjsonschema.compile(dict(schema))
+        # fastjsonschema rewrites the `$ref`s of the schema it compiles: give it a copy of its own.
+        self.is_valid = fastjsonschema.compile(copy.deepcopy(dict(schema)))
         self.detailed = Draft202012Validator(schema, format_checker=FormatChecker())
+        resource = DRAFT202012.create_resource(dict(schema))
+        self._resolver = Registry().with_resource("", resource).crawl().resolver()
+
+    def allowed_values(self, node: Mapping[str, Any]) -> tuple[str, ...]:
+        """The ids a property accepts, as a value or as list items, following `$ref`; () if any text goes."""
+        node = node.get("items", node)
+        resolver = self._resolver
+        while "$ref" in node:
+            resolved = resolver.lookup(node["$ref"])
+            node, resolver = resolved.contents, resolved.resolver
+        return tuple(map(str, node.get("enum", ())))
 
 
 def make_validator(schema: Mapping[str, Any]) -> Validator:
@@ -95,7 +110,12 @@ def _pattern_message(path: Path, value: object) -> str:
     return f"{describe(path)} : valeur « {value} » mal formée"
 
 
-def _messages(error: ValidationError) -> list[tuple[Path, str]]:
+def _allowed(values: Iterable[str]) -> str:
+    listed = ", ".join(values)
+    return f" ; valeurs permises : {listed}" if listed else ""
+
+
+def _messages(error: ValidationError, validator: Validator) -> list[tuple[Path, str]]:
     path: Path = tuple(error.absolute_path)
     where = describe(path)
     # jsonschema types these as possibly unset; on an error raised by a validator they are set.
@@ -105,7 +125,9 @@ def _messages(error: ValidationError) -> list[tuple[Path, str]]:
     schema: Any = error.schema
     if kind == "required":
         missing = [key for key in expected if key not in value]
-        return [(path, f"clé obligatoire « {key} » absente{' dans ' + where if path else ''}")
+        properties = schema.get("properties", {})
+        return [(path, f"clé obligatoire « {key} » absente{' dans ' + where if path else ''}"
+                       + _allowed(validator.allowed_values(properties.get(key, {}))))
                 for key in missing]
     if kind == "additionalProperties":
         known = list(schema.get("properties", {}))
@@ -115,8 +137,8 @@ def _messages(error: ValidationError) -> list[tuple[Path, str]]:
         )) for key in extras]
     if kind == "enum":
         return [(path, (
-            f"valeur {_received(value)} inconnue pour {where}{suggestion(value, expected)} ; "
-            f"valeurs permises : {', '.join(map(str, expected))}"
+            f"valeur {_received(value)} inconnue pour {where}{suggestion(value, expected)}"
+            + _allowed(map(str, expected))
         ))]
     if kind == "type":
         return [(path, f"{where} doit être {_TYPE_NAMES.get(expected, expected)} (reçu : {_received(value)})")]
@@ -141,9 +163,9 @@ def _messages(error: ValidationError) -> list[tuple[Path, str]]:
     return [(path, f"{where} : {error.message}")]
 
 
-def french_messages(error: ValidationError) -> list[tuple[Path, str]]:
+def french_messages(error: ValidationError, validator: Validator) -> list[tuple[Path, str]]:
     """(path, message in French) for one jsonschema error; a rule without a wording keeps jsonschema's."""
-    return _messages(error)
+    return _messages(error, validator)
 
 
 def schema_errors(
@@ -157,7 +179,7 @@ def schema_errors(
         found = {
             (line_of(lines, path, default_line), message)
             for error in validator.detailed.iter_errors(data)
-            for path, message in _messages(error)
+            for path, message in _messages(error, validator)
         }
         # Both validators implement the same schema; should they ever disagree, still refuse.
         return sorted(found) or [(default_line, f"en-tête non conforme au schéma : {fast_error}")]

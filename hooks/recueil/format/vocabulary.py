@@ -1,7 +1,9 @@
 """The JSON Schema of the format and the vocabularies' French labels, loaded once.
 
-The schema holds the allowed ids; `data/vocabulaires.yml` holds their labels and descriptions.
+The schemas hold the allowed ids; `data/vocabulaires.yml` holds their labels and descriptions.
 Loading fails loudly if the two ever disagree, so a vocabulary lives in one place in practice.
+The recommendations' schema refers to the practice schema's vocabularies (`pratique.schema.json#…`)
+instead of repeating them.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from importlib import resources
 from typing import Any
 
 import yaml
+
+RECOMMENDATION_VOCABULARY_FIELDS = ("echeance",)  # declared by the recommendations' schema
+PRACTICE_SCHEMA_FILE = "pratique.schema.json"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,8 +60,12 @@ def practice_schema() -> dict[str, Any]:
 
 @cache
 def recommendations_schema() -> dict[str, Any]:
+    """The recommendations' schema with the practice schema embedded under its own `$id`, so that its
+    `pratique.schema.json#/$defs/…` references resolve offline in any JSON Schema 2020-12 validator
+    (a compound schema document), exactly as an editor resolves them beside the file."""
     schema: dict[str, Any] = json.loads(_read("schema/recommandations.schema.json"))
-    return schema
+    embedded = {**practice_schema(), "$id": PRACTICE_SCHEMA_FILE}
+    return {**schema, "$defs": {**schema.get("$defs", {}), PRACTICE_SCHEMA_FILE: embedded}}
 
 
 def resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
@@ -75,7 +84,9 @@ def value_node(field: str) -> dict[str, Any]:
 
 
 def schema_enum(field: str) -> tuple[str, ...]:
-    """The allowed ids of a vocabulary field, as the schema declares them."""
+    """The allowed ids of a vocabulary field, as the schema that declares it lists them."""
+    if field in RECOMMENDATION_VOCABULARY_FIELDS:
+        return tuple(resolve(practice_schema(), recommendations_schema()["items"]["properties"][field])["enum"])
     return tuple(value_node(field)["enum"])
 
 
@@ -89,7 +100,7 @@ SINGLE_CHOICE_FIELDS = tuple(name for name in VOCABULARY_FIELDS
 def vocabularies() -> dict[str, Vocabulary]:
     raw = yaml.safe_load(_read("data/vocabulaires.yml"))
     result: dict[str, Vocabulary] = {}
-    for name in VOCABULARY_FIELDS:
+    for name in (*VOCABULARY_FIELDS, *RECOMMENDATION_VOCABULARY_FIELDS):
         entry = raw[name]
         vocab = Vocabulary(
             field=name,
@@ -98,7 +109,7 @@ def vocabularies() -> dict[str, Vocabulary]:
         )
         if vocab.ids != schema_enum(name):
             raise RuntimeError(
-                f"vocabulaires.yml and pratique.schema.json disagree on {name!r}: "
+                f"vocabulaires.yml and the schemas disagree on {name!r}: "
                 f"{vocab.ids} != {schema_enum(name)}"
             )
         result[name] = vocab

@@ -302,6 +302,7 @@ def _load_recommendations(
                 report.add(shown, line, f"pratique inexistante « {slug} »{suggestion(slug, published)}")
         recommendations.append(Recommendation(
             id=item["id"], theme=item["theme"], titre=item["titre"].strip(),
-            texte=item["texte"].strip(), pratiques=tuple(item["pratiques"]),
+            texte=item["texte"].strip(), porteurs=tuple(item["porteurs"]), echeance=item["echeance"],
+            indicateurs=tuple(text.strip() for text in item["indicateurs"]), pratiques=tuple(item["pratiques"]),
         ))
     return recommendations
