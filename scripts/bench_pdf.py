@@ -80,17 +80,19 @@ def pages(pdf: Path) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--count", type=int, default=500, help="synthetic practices")
+    parser.add_argument("--count", type=int, default=500, help="synthetic practices (0: the real collection only)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         synthetic = Path(tmp) / "synthetic"
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "synthetic_corpus.py"), str(synthetic),
-                        "--count", str(args.count)], check=True, stdout=subprocess.DEVNULL)
+        if args.count:
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "synthetic_corpus.py"), str(synthetic),
+                            "--count", str(args.count)], check=True, stdout=subprocess.DEVNULL)
         real = Path(tmp) / "practices"
         shutil.copytree(ROOT / "practices", real)  # edited below: never the project's own files
-        for label, folder, has_goal in [("real collection (practices/)", real, False),
-                                        (f"{args.count} synthetic practices", synthetic, True)]:
+        corpora = [("real collection (practices/)", real, False),
+                   (f"{args.count} synthetic practices", synthetic, True)][:2 if args.count else 1]
+        for label, folder, has_goal in corpora:
             output = Path(tmp) / "out"
             cold, edited = [], []
             for run in range(args.runs):
