@@ -292,8 +292,8 @@ class _Edition:
         metadata = Metadata(title=c.title, author=c.options.author, subject=c.options.subtitle,
                             keywords=", ".join(chapter.theme.libelle for chapter in c.chapters),
                             language="fr", modified=c.edition)
-        return assemble([part.pdf for part in self.parts()], sections=self.sections(),
-                        link_labels=self.link_labels(), stamp=Stamp(headers=self.headers(), title=c.options.title, font=FONT_DIR / HEADER_FONT),
+        return assemble([part.pdf for part in self.parts()], sections=self.sections(), link_labels=self.link_labels(),
+                        stamp=Stamp(headers=self.headers(), title=c.options.title, font=FONT_DIR / HEADER_FONT),
                         bookmarks=self.bookmarks(), link_scheme=PDF_LINK.removesuffix(":"), fallbacks=fallbacks,
                         metadata=metadata, fonts={face: FONT_DIR / file for face, file in FONTS.items()})
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,7 +112,7 @@ def assemble(documents: Sequence[bytes], *, sections: Sequence[Section], stamp: 
     return output.getvalue()
 
 
-def _links(pages: Sequence[pikepdf.Page]) -> Iterator[pikepdf.Object]:
+def _links(pages: Iterable[pikepdf.Page]) -> Iterator[pikepdf.Object]:
     for page in pages:
         for annotation in page.obj.get("/Annots", Array()):
             if annotation.get("/Subtype") == "/Link":
@@ -217,7 +217,7 @@ class _Structure:
         del top["/P"]  # the source's root and parent tree stay behind
         pieces = list(self.pdf.copy_foreign(top).K)  # the body wrapper, one piece a page
         if section.part != self.part[0]:
-            parent = self.document
+            parent: pikepdf.Object = self.document
             if section.part is not None:
                 parent = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part,
                                                            T=String(section.part), P=self.document, K=Array()))
