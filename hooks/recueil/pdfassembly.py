@@ -192,7 +192,7 @@ class _Structure:
         self.document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=self.root, K=Array()))
         self.root.K = Array([self.document])
         self.part: tuple[str | None, pikepdf.Object] = (None, self.document)
-        self.pages: dict[int, Array] = {}  # page index → its marked content's elements, by id
+        self.pages: dict[int, pikepdf.Object] = {}  # page index → its marked content's elements, by id
         self.annotations: dict[tuple[int, int], pikepdf.Object] = {}  # annotation → its element
         self.role_map = Dictionary()
         self.class_map = Dictionary()
@@ -205,7 +205,8 @@ class _Structure:
         parents = dict(pikepdf.NumberTree(root.ParentTree).items())
         for index, page in enumerate(source.pages, start=start):
             copied = self.pdf.pages[index].obj
-            self.pages[index] = Array([self.pdf.copy_foreign(e) for e in parents[int(page.obj.StructParents)]])
+            # Copied whole (one copy, not one per element), its elements mapped to those already copied.
+            self.pages[index] = self.pdf.copy_foreign(source.make_indirect(parents[int(page.obj.StructParents)]))
             for annotation in copied.get("/Annots", Array()):
                 if "/StructParent" in annotation:
                     element = parents[int(annotation.StructParent)]
@@ -234,7 +235,7 @@ class _Structure:
         for index, page in enumerate(self.pdf.pages):
             page.obj.StructParents = index
             page.obj.Tabs = Name.S  # the tab order follows the structure
-            tree[index] = self.pdf.make_indirect(self.pages[index])
+            tree[index] = self.pages[index]
         key = len(self.pdf.pages)
         kept = set()
         for annotation in _links(self.pdf.pages):
