@@ -219,3 +219,17 @@ def test_qr_codes_are_figures_with_a_text_alternative(fixture_site: Build) -> No
         figures = [e for e in _elements(pdf.Root.StructTreeRoot) if e.S == "/Figure"]
     assert figures and all(str(e.get("/Alt", "")).strip() for e in figures)
     assert sum(str(e.Alt) == QR_ALT for e in figures) == len(COMPENDIUM.sheets)
+
+
+def test_lists_hold_items_and_links_do_not_nest(fixture_site: Build) -> None:
+    with _recueil(fixture_site) as pdf:
+        elements = list(_elements(pdf.Root.StructTreeRoot))
+        lists = [e for e in elements if e.S == "/L"]
+        assert lists
+        for element in lists:  # a nested list sits in its parent list (WeasyPrint's choice)
+            assert {str(k.S) for k in _kids(element) if isinstance(k, Dictionary) and "/S" in k} <= {"/LI", "/L"}
+        # The sheet's « Nature : … » list: one item per term, the term as label, the value as body.
+        items = [e for e in elements if e.S == "/LI" and [str(k.S) for k in _kids(e)] == ["/Lbl", "/LBody"]]
+        assert len(items) >= 4 * len(COMPENDIUM.sheets)
+        for link in (e for e in elements if e.S == "/Link"):
+            assert not any(isinstance(k, Dictionary) and k.get("/S") == "/Link" for k in _kids(link))

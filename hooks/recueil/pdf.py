@@ -39,7 +39,7 @@ from recueil.compendium import (
     pdf_sources,
 )
 from recueil.index import Index, build_index
-from recueil.pdfassembly import Bookmark, Metadata, Section, Stamp, assemble
+from recueil.pdfassembly import Bookmark, Metadata, Section, Stamp, assemble, tidy_structure
 from recueil.vocabulary import vocabularies
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core
@@ -52,7 +52,7 @@ FONTS = {
     ("Recueil Mono", False): "DejaVuSansMono.ttf",
 }
 HEADER_FONT = "DejaVuSans.ttf"  # the running header and footer: « Recueil Sans »
-CACHE_FORMAT = "recueil-pdf 2"  # change it when what is cached changes shape
+CACHE_FORMAT = "recueil-pdf 3"  # change it when what is cached changes shape
 CACHE_FOLDER = Path(".cache") / "recueil-pdf"  # under the project's root; never read for anything else
 MAX_ROUNDS = 5  # layouts of the numbered parts before their lengths must have settled
 
@@ -90,8 +90,9 @@ def _layout(html: str) -> Part:
                                                           base_url=FONT_DIR.as_uri() + "/"))
     document = _weasyprint["html"](string=html).render(stylesheets=[_weasyprint["css"]],
                                                        font_config=_weasyprint["fonts"])
-    # Tagged: a structure tree per document, that the assembly joins into one.
-    return Part(pdf=document.write_pdf(pdf_tags=True), anchors=tuple(tuple(page.anchors) for page in document.pages))
+    # Tagged: a structure tree per document, tidied here (once per layout), that the assembly joins into one.
+    return Part(pdf=tidy_structure(document.write_pdf(pdf_tags=True)),
+                anchors=tuple(tuple(page.anchors) for page in document.pages))
 
 
 def _check_renderer() -> str:

@@ -274,6 +274,82 @@ def _joined(pieces: list[pikepdf.Object], depth: int) -> list[pikepdf.Object]:
     return [element]
 
 
+def tidy_structure(document: bytes) -> bytes:
+    """A part's structure tree, with what WeasyPrint 70 tags against the PDF/UA rules put right.
+
+    - A definition list's `<div><dt>…</dt><dd>…</dd></div>` is tagged `L` › `Div` › two `LI` › `LBody`:
+      it becomes one `LI` whose `Lbl` is the term and `LBody` the definition; any other `Div` straight
+      under an `L` gives way to its `LI`s.
+    - A link that draws its own `::before`/`::after` (the dot leader and page number of the contents) is
+      tagged as `Link`s nested in each other: their marked content and annotations join the outer one.
+
+    Run once per part, when it is laid out (the cache keeps the result), not on every assembly.
+    """
+    pdf = pikepdf.open(io.BytesIO(document))
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return document
+    parents = pikepdf.NumberTree(root.ParentTree)
+    pages = {page.obj.objgen: int(page.obj.StructParents) for page in pdf.pages}
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        if not isinstance(element.get("/K"), Array):
+            continue
+        if element.get("/S") == "/L":
+            element.K = Array(_list_items(element))
+        elif element.get("/S") == "/Link":
+            element.K = Array(_link_content(element, element, parents, pages))
+        stack.extend(kid for kid in element.K if _is(kid, None))
+    output = io.BytesIO()
+    pdf.save(output, deterministic_id=True)
+    return output.getvalue()
+
+
+def _is(kid: pikepdf.Object, tag: str | None) -> bool:
+    """Whether `kid` is a structure element (of type `tag`)."""
+    return isinstance(kid, Dictionary) and "/S" in kid and (tag is None or str(kid.S) == tag)
+
+
+def _list_items(element: pikepdf.Object) -> list[pikepdf.Object]:
+    items = []
+    for kid in element.K:
+        if not _is(kid, "/Div") or not all(_is(k, "/LI") for k in kid.K):
+            items.append(kid)
+        elif len(kid.K) == 2 and all(len(k.K) == 1 and _is(k.K[0], "/LBody") for k in kid.K):
+            term, definition = kid.K[0].K[0], kid.K[1].K[0]
+            term.S = Name.Lbl
+            kid.S = Name.LI
+            kid.K = Array([term, definition])
+            term.P = definition.P = kid
+            items.append(kid)
+        else:
+            for item in kid.K:
+                item.P = element
+                items.append(item)
+    return items
+
+
+def _link_content(link: pikepdf.Object, element: pikepdf.Object, parents: pikepdf.NumberTree,
+                  pages: Mapping[tuple[int, int], int]) -> list[pikepdf.Object]:
+    """The content of `element` and of the links nested in it, all owned by `link`."""
+    content = []
+    for kid in element.K:
+        if _is(kid, "/Link"):
+            content += _link_content(link, kid, parents, pages)
+            continue
+        if element is not link:  # the parent tree now names the outer link
+            if isinstance(kid, int) or kid.get("/Type") == "/MCR":
+                mcid, page = (int(kid), element.Pg) if isinstance(kid, int) else (int(kid.MCID), kid.Pg)
+                parents[pages[page.objgen]][mcid] = link
+                if isinstance(kid, int) and page.objgen != link.Pg.objgen:
+                    kid = Dictionary(Type=Name.MCR, Pg=page, MCID=mcid)
+            elif kid.get("/Type") == "/OBJR":
+                parents[int(kid.Obj.StructParent)] = link
+        content.append(kid)
+    return content
+
+
 def _outline_items(bookmarks: Sequence[Bookmark], destinations: Mapping[str, Array]) -> list[OutlineItem]:
     items = []
     for bookmark in bookmarks:
