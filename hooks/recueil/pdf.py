@@ -52,7 +52,7 @@ FONTS = {
     ("Recueil Mono", False): "DejaVuSansMono.ttf",
 }
 HEADER_FONT = "DejaVuSans.ttf"  # the running header and footer: « Recueil Sans »
-CACHE_FORMAT = "recueil-pdf 3"  # change it when what is cached changes shape
+CACHE_FORMAT = "recueil-pdf 4"  # change it when what is cached changes shape
 CACHE_FOLDER = Path(".cache") / "recueil-pdf"  # under the project's root; never read for anything else
 MAX_ROUNDS = 5  # layouts of the numbered parts before their lengths must have settled
 

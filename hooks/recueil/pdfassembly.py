@@ -282,6 +282,8 @@ def tidy_structure(document: bytes) -> bytes:
       under an `L` gives way to its `LI`s.
     - A link that draws its own `::before`/`::after` (the dot leader and page number of the contents) is
       tagged as `Link`s nested in each other: their marked content and annotations join the outer one.
+    - Each run of text is a `Span` of its own: a `Span` that says nothing more (no language, no
+      alternative) gives its marked content to its paragraph, heading or list item (2 elements in 5 fewer).
 
     Run once per part, when it is laid out (the cache keeps the result), not on every assembly.
     """
@@ -300,6 +302,8 @@ def tidy_structure(document: bytes) -> bytes:
             element.K = Array(_list_items(element))
         elif element.get("/S") == "/Link":
             element.K = Array(_link_content(element, element, parents, pages))
+        elif str(element.get("/S")) in TEXT_HOLDERS:
+            element.K = Array(_without_plain_spans(element, parents, pages))
         stack.extend(kid for kid in element.K if _is(kid, None))
     output = io.BytesIO()
     pdf.save(output, deterministic_id=True)
@@ -309,6 +313,25 @@ def tidy_structure(document: bytes) -> bytes:
 def _is(kid: pikepdf.Object, tag: str | None) -> bool:
     """Whether `kid` is a structure element (of type `tag`)."""
     return isinstance(kid, Dictionary) and "/S" in kid and (tag is None or str(kid.S) == tag)
+
+
+TEXT_HOLDERS = {"/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Lbl", "/LBody", "/Caption", "/TH", "/TD",
+                "/NonStruct", "/Span", "/BlockQuote", "/Note"}
+PLAIN_SPAN = {"/Type", "/S", "/K", "/P", "/Pg"}  # a Span with these keys only tells nothing about its text
+
+
+def _without_plain_spans(element: pikepdf.Object, parents: pikepdf.NumberTree,
+                         pages: Mapping[tuple[int, int], int]) -> list[pikepdf.Object]:
+    content = []
+    for kid in element.K:
+        if (_is(kid, "/Span") and set(kid.keys()) <= PLAIN_SPAN and len(kid.K) == 1
+                and isinstance(kid.K[0], int) and "/Pg" in kid):
+            mcid = int(kid.K[0])
+            parents[pages[kid.Pg.objgen]][mcid] = element
+            same_page = "/Pg" in element and kid.Pg.objgen == element.Pg.objgen
+            kid = mcid if same_page else Dictionary(Type=Name.MCR, Pg=kid.Pg, MCID=mcid)
+        content.append(kid)
+    return content
 
 
 def _list_items(element: pikepdf.Object) -> list[pikepdf.Object]:
