@@ -8,13 +8,16 @@ synthetic practices (scripts/synthetic_corpus.py), each in a fresh process:
   rebuild: a pull request that edits or adds a sheet);
 
 and prints a Markdown table (median of the runs). Memory is the peak of the resident memory of the
-process and its worker processes together, sampled every 20 ms (psutil). It asserts nothing about time.
+process and its worker processes together, sampled every 20 ms (psutil); CPU time is theirs too (user +
+system, from the operating system once they have ended), which other work on the machine changes less
+than the wall time. It asserts nothing about time.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -45,8 +48,14 @@ if __name__ == "__main__":
 """
 
 
-def measure(practices: Path, output: Path, cache: Path) -> tuple[float, float, str]:
-    """(seconds, peak MB of the process tree, "laid out / reused") of one fresh process."""
+def _cpu_of_ended_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(practices: Path, output: Path, cache: Path) -> tuple[float, float, str, float]:
+    """(seconds, peak MB of the process tree, "laid out / reused", CPU seconds) of one fresh process."""
+    cpu = _cpu_of_ended_children()
     started = time.perf_counter()
     process = psutil.Popen([sys.executable, "-c", CHILD, str(practices), str(output), str(cache)],
                            stdout=subprocess.PIPE, text=True)
@@ -62,7 +71,7 @@ def measure(practices: Path, output: Path, cache: Path) -> tuple[float, float, s
     counts = process.stdout.read().split() if process.stdout else []
     if process.returncode != 0 or len(counts) != 2:
         raise SystemExit(f"the PDF process failed on {practices} (exit {process.returncode})")
-    return elapsed, peak / 1e6, f"{counts[0]} / {counts[1]}"
+    return elapsed, peak / 1e6, f"{counts[0]} / {counts[1]}", _cpu_of_ended_children() - cpu
 
 
 def edit_one_sheet(folder: Path, run: int) -> None:
@@ -80,17 +89,19 @@ def pages(pdf: Path) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--count", type=int, default=500, help="synthetic practices")
+    parser.add_argument("--count", type=int, default=500, help="synthetic practices (0: the real collection only)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         synthetic = Path(tmp) / "synthetic"
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "synthetic_corpus.py"), str(synthetic),
-                        "--count", str(args.count)], check=True, stdout=subprocess.DEVNULL)
+        if args.count:
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "synthetic_corpus.py"), str(synthetic),
+                            "--count", str(args.count)], check=True, stdout=subprocess.DEVNULL)
         real = Path(tmp) / "practices"
         shutil.copytree(ROOT / "practices", real)  # edited below: never the project's own files
-        for label, folder, has_goal in [("real collection (practices/)", real, False),
-                                        (f"{args.count} synthetic practices", synthetic, True)]:
+        corpora = [("real collection (practices/)", real, False),
+                   (f"{args.count} synthetic practices", synthetic, True)][:2 if args.count else 1]
+        for label, folder, has_goal in corpora:
             output = Path(tmp) / "out"
             cold, edited = [], []
             for run in range(args.runs):
@@ -100,21 +111,22 @@ def main() -> int:
                 edit_one_sheet(folder, run)
                 edited.append(measure(folder, output, cache))
             for case, runs in (("cold (empty cache)", cold), ("one sheet edited", edited)):
-                print(f"{label}, {case}: {[f'{s:.1f} s / {m:.0f} MB' for s, m, _ in runs]}", file=sys.stderr)
+                print(f"{label}, {case}: {[f'{s:.1f} s / {m:.0f} MB / CPU {c:.1f} s' for s, m, _, c in runs]}",
+                      file=sys.stderr)
                 pdf = output / "recueil.pdf"
                 size = f"{pages(pdf)} ({pdf.stat().st_size / 1e6:.1f} MB)"
                 rows.append((label, case, len(list(folder.glob("*.md"))), size,
                              statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs),
-                             runs[-1][2], has_goal))
+                             runs[-1][2], statistics.median(r[3] for r in runs), has_goal))
     print(f"Compendium PDF (recueil.pdf), median of {args.runs} runs, {os.cpu_count()} CPU(s)\n")
-    print("| corpus | build | sheets | pages (file) | documents laid out / reused | time "
+    print("| corpus | build | sheets | pages (file) | documents laid out / reused | time | CPU time "
           "| memory (peak, all processes) | goal | met |")
-    print("|---|---|---:|---:|---:|---:|---:|---|---|")
-    for label, case, sheets, page_count, seconds, megabytes, counts, has_goal in rows:
+    print("|---|---|---:|---:|---:|---:|---:|---:|---|---|")
+    for label, case, sheets, page_count, seconds, megabytes, counts, cpu, has_goal in rows:
         goal = f"≤ {GOAL_SECONDS:.0f} s, ≤ {GOAL_MB:.0f} MB" if has_goal else "—"
         met = ("yes" if seconds <= GOAL_SECONDS and megabytes <= GOAL_MB else "no") if has_goal else "—"
-        print(f"| {label} | {case} | {sheets} | {page_count} | {counts} | {seconds:.1f} s | {megabytes:.0f} MB "
-              f"| {goal} | {met} |")
+        print(f"| {label} | {case} | {sheets} | {page_count} | {counts} | {seconds:.1f} s | {cpu:.1f} s "
+              f"| {megabytes:.0f} MB | {goal} | {met} |")
     return 0
 
 

@@ -29,6 +29,7 @@ SUBTITLE = ("Continuité du service public et sécurité des agents territoriaux
             "face aux incivilités et aux agressions")
 AUTHOR = "Contributeurs du Recueil de bonnes pratiques"
 PAGE_URI = "recueil.md"
+QR_ALT = "Code QR vers la fiche en ligne"
 SELECTION_URI = "recueil/selection.md"
 SHEETS_URI = "recueil/fiches.json"
 # The parts around the chapters, by anchor: their headings, the running header and the bookmarks of the PDF.
@@ -112,7 +113,9 @@ def online_url(practice: Practice, options: CompendiumOptions) -> str | None:
 def qr_code(url: str) -> Markup:
     # segno writes the SVG from the bits of the code; the URL is not embedded as markup. A fixed mask
     # skips scoring all eight (7/8 of segno's time); any mask gives a valid code.
-    svg = segno.make(url, error="m", micro=False, mask=0).svg_inline(scale=1, border=2, omitsize=True)
+    # The title is the code's text alternative in the tagged PDF (the Figure's /Alt).
+    svg = segno.make(url, error="m", micro=False, mask=0).svg_inline(scale=1, border=2, omitsize=True,
+                                                                     title=QR_ALT)
     return Markup(svg)
 
 

@@ -29,7 +29,7 @@ from typing import Any
 from recueil.format.vocabulary import vocabularies
 from recueil.index import Index, build_index
 from recueil.load.collection import load_collection
-from recueil.printing.assembly import Bookmark, Metadata, Stamp, assemble
+from recueil.printing.assembly import Bookmark, Metadata, Section, Stamp, assemble, tidy_structure
 from recueil.printing.compendium import (
     PDF_LINK,
     Compendium,
@@ -52,7 +52,7 @@ FONTS = {
     ("Recueil Mono", False): "DejaVuSansMono.ttf",
 }
 HEADER_FONT = "DejaVuSans.ttf"  # the running header and footer: « Recueil Sans »
-CACHE_FORMAT = "recueil-pdf 1"  # change it when what is cached changes shape
+CACHE_FORMAT = "recueil-pdf 4"  # change it when what is cached changes shape
 CACHE_FOLDER = Path(".cache") / "recueil-pdf"  # under the project's root; never read for anything else
 MAX_ROUNDS = 5  # layouts of the numbered parts before their lengths must have settled
 
@@ -95,7 +95,9 @@ def _layout(html: str) -> Part:
         )
     document = _weasyprint["html"](string=html, url_fetcher=_weasyprint["fetcher"]).render(
         stylesheets=[_weasyprint["css"]], font_config=_weasyprint["fonts"])
-    return Part(pdf=document.write_pdf(), anchors=tuple(tuple(page.anchors) for page in document.pages))
+    # Tagged: a structure tree per document, tidied here (once per layout), that the assembly joins into one.
+    return Part(pdf=tidy_structure(document.write_pdf(pdf_tags=True)),
+                anchors=tuple(tuple(page.anchors) for page in document.pages))
 
 
 def _check_renderer() -> str:
@@ -245,6 +247,22 @@ class _Edition:
             parts += [chapter_opening, *(self.sheets[sheet.practice.slug] for sheet in chapter.sheets)]
         return [*parts, keywords, self.sources]
 
+    def sections(self) -> list[Section]:
+        """Where each document of `parts()` goes in the structure tree: each chapter is a `Part` holding its
+        opening's section and its sheets' articles (the body wrapper's single child, joined across pages)."""
+        sections = [Section(part=None)]
+        for chapter in self.compendium.chapters:
+            sections += [Section(part=chapter.theme.libelle, depth=2)] * (1 + len(chapter.sheets))
+        return [*sections, Section(part=None, depth=2), Section(part=None, depth=2)]
+
+    def link_labels(self) -> dict[str, str]:
+        """What a link says it goes to, by anchor: a sheet, a part, a keyword of the index."""
+        c = self.compendium
+        labels = {anchor: f"Aller à la partie : {title}" for anchor, title in c.parts}
+        labels.update((f"mc-{k.slug}", f"Aller au mot-clé « {k.label} » de l'index") for k in c.keywords)
+        labels.update((f"p-{s.practice.slug}", f"Aller à la fiche : {s.practice.titre}") for s in c.sheets)
+        return labels
+
     def pages(self) -> list[tuple[str, ...]]:
         """The ids on each page of the edition."""
         return [page for part in self.parts() for page in part.anchors]
@@ -280,7 +298,7 @@ class _Edition:
         metadata = Metadata(title=c.title, author=c.options.author, subject=c.options.subtitle,
                             keywords=", ".join(chapter.theme.libelle for chapter in c.chapters),
                             language="fr", modified=c.edition)
-        return assemble([part.pdf for part in self.parts()],
+        return assemble([part.pdf for part in self.parts()], sections=self.sections(), link_labels=self.link_labels(),
                         stamp=Stamp(headers=self.headers(), title=c.options.title, font=FONT_DIR / HEADER_FONT),
                         bookmarks=self.bookmarks(), link_scheme=PDF_LINK.removesuffix(":"), fallbacks=fallbacks,
                         metadata=metadata, fonts={face: FONT_DIR / file for face, file in FONTS.items()})
