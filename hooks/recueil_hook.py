@@ -23,7 +23,9 @@ from recueil.format.sanitize import clean_between
 from recueil.index import Index, build_index
 from recueil.load.collection import load_collection
 from recueil.model import Practice
-from recueil.printing.pdf import CACHE_FOLDER, PdfError, write_pdfs
+from recueil.printing.cache import CACHE_FOLDER
+from recueil.printing.layout import PdfError
+from recueil.printing.pdf import write_pdfs
 from recueil.settings import Settings, SettingsError, load_settings
 from recueil.site.files import compendium_options, generated_files
 from recueil.urls import practice_uri

@@ -10,7 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from recueil.printing.pdf import CACHE_FOLDER, PdfError, pdfs_from_folder
+from recueil.printing.cache import CACHE_FOLDER
+from recueil.printing.layout import PdfError
+from recueil.printing.pdf import pdfs_from_folder
 from recueil.settings import load_settings
 from recueil.site.files import compendium_options
 
