@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 
 from recueil.collection import load_collection
 from recueil.index import Index, build_index
+from recueil.islands import Islands
 from recueil.model import Practice
 from recueil.pdf import CACHE_FOLDER, PdfError, write_pdfs
 from recueil.sanitize import clean_between
@@ -41,6 +42,7 @@ class _Build:
     practices: dict[str, Practice] = field(default_factory=dict)  # generated page source path → practice
     # A new secret per build: a sheet cannot write the comment that closes its own body early.
     marker: str = ""
+    islands: Islands | None = None
 
     @property
     def pdf_enabled(self) -> bool:
@@ -85,7 +87,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         )
     index = build_index(collection)
     _build.marker = f"recueil-corps-{secrets.token_hex(16)}"
-    pages = generated_files(index, settings, pdf_links=_build.pdf_enabled, body_marker=_build.marker)
+    _build.islands = Islands(_build.marker)
+    pages = generated_files(index, settings, pdf_links=_build.pdf_enabled, body_marker=_build.marker,
+                            islands=_build.islands)
     _build.index = index
     collisions = []
     for uri, content in pages.items():
@@ -103,8 +107,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_content(html: str, page: Page, **_: Any) -> str:
-    # Each sheet's body, converted by MkDocs like any page, goes through the allow-list.
-    return clean_between(html, _build.marker) if page.file.src_uri in _build.practices else html
+    # Each sheet's body, converted by MkDocs like any page, goes through the allow-list; then the
+    # blocks the templates prepared as HTML come back in place of their placeholders.
+    if page.file.src_uri in _build.practices:
+        html = clean_between(html, _build.marker)
+    return _build.islands.restore(html) if _build.islands is not None else html
 
 
 def on_page_context(context: dict[str, Any], page: Page, **_: Any) -> dict[str, Any]:

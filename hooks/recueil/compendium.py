@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from recueil import bodyhtml
 from recueil.index import Index, Keyword, sort_key
+from recueil.islands import Islands
 from recueil.model import Practice, Recommendation, Source
 from recueil.slugs import title_key
 from recueil.templating import template
@@ -260,12 +261,13 @@ def pdf_sources(compendium: Compendium) -> str:
                                                   **_context(compendium, PAGE_URI, PDF_LINK))
 
 
-def render_site_pages(index: Index, options: CompendiumOptions, pdf_links: bool = True) -> dict[str, str]:
+def render_site_pages(index: Index, options: CompendiumOptions, pdf_links: bool = True,
+                      islands: Islands | None = None) -> dict[str, str]:
     """The site's compendium page, the selection page and the print-ready sheets it shows, as {path: content}."""
     compendium = build_compendium(index, options)
     themes = [t for t in vocabularies()["themes"].terms if index.having("themes", t.id)]
     page = template("recueil.md.j2").render(
-        **_context(compendium, PAGE_URI), themes=themes, pdf_links=pdf_links,
+        **_context(compendium, PAGE_URI), themes=themes, pdf_links=pdf_links, islands=islands,
         pdf_href=options.urls.file(PAGE_URI, pdf_name(None)),
         theme_pdf_href=lambda t: options.urls.file(PAGE_URI, pdf_name(t)),
     )

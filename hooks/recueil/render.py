@@ -16,6 +16,7 @@ from markupsafe import Markup
 from recueil import bodyhtml
 from recueil.explorer import facets
 from recueil.index import Index
+from recueil.islands import Islands
 from recueil.model import Practice
 from recueil.schema_doc import documented_fields
 from recueil.settings import Settings
@@ -39,9 +40,10 @@ def _front_matter(*, listing: bool = False, **meta: str) -> Markup:
 
 
 class _Renderer:
-    def __init__(self, index: Index, urls: Urls) -> None:
+    def __init__(self, index: Index, urls: Urls, islands: Islands | None) -> None:
         self.index = index
         self.urls = urls
+        self.islands = islands
         self.pages: dict[str, str] = {}
 
     def render(self, uri: str, template_name: str, title: str, description: str = "", *, listing: bool = False,
@@ -54,18 +56,20 @@ class _Renderer:
         meta = {"title": title, "description": description} if description else {"title": title}
         front = _front_matter(listing=listing, **meta)
         self.pages[uri] = template(template_name).render(
-            front_matter=front, index=self.index, link=link, title=title, **context
+            front_matter=front, index=self.index, link=link, title=title, islands=self.islands, **context
         )
 
 
-def render_pages(index: Index, settings: Settings, *, body_marker: str | None = None) -> dict[str, str]:
+def render_pages(index: Index, settings: Settings, *, body_marker: str | None = None,
+                 islands: Islands | None = None) -> dict[str, str]:
     """Every generated page of the site, as {source path: Markdown}.
 
     `body_marker`: a practice page's body is Markdown between two `<!--body_marker-->` comments, which
     the site generator converts and our hook then sanitises (`sanitize.clean_between`); without a
-    marker (exported trees, built with no hook) the body is HTML already sanitised.
+    marker (exported trees, built with no hook) the body is HTML already sanitised. `islands`: where
+    the prepared HTML blocks go instead of the Markdown (see `recueil.islands`), None to keep them inline.
     """
-    renderer = _Renderer(index, settings.urls)
+    renderer = _Renderer(index, settings.urls, islands)
     vocab = vocabularies()
     for practice in index.practices:
         renderer.render(

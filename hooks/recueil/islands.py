@@ -1,0 +1,32 @@
+"""HTML that the templates have already rendered, kept away from the Markdown converter.
+
+Python-Markdown's `md_in_html` re-reads every HTML block character by character; the cards,
+metadata blocks, lists and the compendium page are HTML already. A template wraps such a block
+in `{% filter island %}…{% endfilter %}`: the page's Markdown then holds one HTML comment naming
+the block, and the hook puts the block back into the converted page (`Islands.restore`). Without
+an `Islands` (exported trees, built with no hook), the filter leaves the HTML in the Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+
+class Islands:
+    """The prepared HTML blocks of one build, numbered; `marker` is the build's secret."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+        self.blocks: list[str] = []
+        self._found = re.compile(rf"<!--{re.escape(marker)}-ilot-(\d+)-->")
+
+    def put(self, html: str) -> Markup:
+        """The Markdown that stands for `html`: an HTML comment alone between blank lines."""
+        self.blocks.append(str(html))
+        return Markup(f"\n\n<!--{self.marker}-ilot-{len(self.blocks) - 1}-->\n\n")
+
+    def restore(self, html: str) -> str:
+        """The converted page with every placeholder replaced by its block (blocks may nest)."""
+        return self._found.sub(lambda found: self.restore(self.blocks[int(found[1])]), html)
