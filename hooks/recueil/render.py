@@ -25,6 +25,9 @@ from recueil.urls import Urls, practice_uri
 from recueil.vocabulary import VOCABULARY_FIELDS, vocabularies
 
 LATEST_COUNT = 6  # practices shown as « dernières pratiques » on the home page
+# Above this many practices, cards show a title and a summary without their badges: a theme or moment page
+# lists about half the collection, and the badges are half of a card's HTML (the practice page has them).
+COMPACT_FROM = 100
 
 
 def _front_matter(*, listing: bool = False, **meta: str) -> Markup:
@@ -56,7 +59,8 @@ class _Renderer:
         meta = {"title": title, "description": description} if description else {"title": title}
         front = _front_matter(listing=listing, **meta)
         self.pages[uri] = template(template_name).render(
-            front_matter=front, index=self.index, link=link, title=title, islands=self.islands, **context
+            front_matter=front, index=self.index, link=link, title=title, islands=self.islands,
+            compact=len(self.index.practices) > COMPACT_FROM, **context
         )
 
 
