@@ -25,6 +25,7 @@ from recueil.islands import Islands
 from recueil.model import Practice
 from recueil.pdf import CACHE_FOLDER, PdfError, write_pdfs
 from recueil.sanitize import clean_between
+from recueil.searchindex import full_text, headings_only
 from recueil.settings import Settings, SettingsError, load_settings
 from recueil.site import compendium_options, generated_files
 from recueil.urls import practice_uri
@@ -43,6 +44,7 @@ class _Build:
     # A new secret per build: a sheet cannot write the comment that closes its own body early.
     marker: str = ""
     islands: Islands | None = None
+    full_text: bool = True  # whether search indexes the practice bodies (see recueil.searchindex)
 
     @property
     def pdf_enabled(self) -> bool:
@@ -91,6 +93,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     pages = generated_files(index, settings, pdf_links=_build.pdf_enabled, body_marker=_build.marker,
                             islands=_build.islands)
     _build.index = index
+    _build.full_text = full_text(len(index.practices))
     collisions = []
     for uri, content in pages.items():
         if files.get_file_from_path(uri) is not None:
@@ -110,7 +113,7 @@ def on_page_content(html: str, page: Page, **_: Any) -> str:
     # Each sheet's body, converted by MkDocs like any page, goes through the allow-list; then the
     # blocks the templates prepared as HTML come back in place of their placeholders.
     if page.file.src_uri in _build.practices:
-        html = clean_between(html, _build.marker)
+        html = clean_between(html, _build.marker, then=None if _build.full_text else headings_only)
     return _build.islands.restore(html) if _build.islands is not None else html
 
 

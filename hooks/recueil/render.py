@@ -19,6 +19,7 @@ from recueil.index import Index
 from recueil.islands import Islands
 from recueil.model import Practice
 from recueil.schema_doc import documented_fields
+from recueil.searchindex import full_text
 from recueil.settings import Settings
 from recueil.templating import template
 from recueil.urls import Urls, practice_uri
@@ -85,6 +86,7 @@ def render_pages(index: Index, settings: Settings, *, body_marker: str | None = 
             related=index.related.get(practice.slug, ()),
             citing=index.citing.get(practice.slug, ()),
             fields=VOCABULARY_FIELDS,
+            full_text=full_text(len(index.practices)),
         )
     for theme in vocab["themes"].terms:
         renderer.render(f"themes/{theme.id}.md", "groupe.md.j2", theme.libelle, theme.description, listing=True,
