@@ -23,6 +23,7 @@ from recueil.collection import load_collection
 from recueil.index import Index, build_index
 from recueil.islands import Islands
 from recueil.model import Practice
+from recueil.pagecache import PAGES, Converted
 from recueil.pdf import CACHE_FOLDER, PdfError, write_pdfs
 from recueil.sanitize import clean_between
 from recueil.searchindex import full_text, headings_only
@@ -45,6 +46,8 @@ class _Build:
     marker: str = ""
     islands: Islands | None = None
     full_text: bool = True  # whether search indexes the practice bodies (see recueil.searchindex)
+    generated: set[str] = field(default_factory=set)
+    keys: dict[str, str] = field(default_factory=dict)  # generated page → its key in the page cache
 
     @property
     def pdf_enabled(self) -> bool:
@@ -106,10 +109,33 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             f"{config.docs_dir} : " + ", ".join(collisions)
         )
     _build.practices = {practice_uri(p.slug): p for p in index.practices}
+    _build.generated = set(pages)
+    if _build.command == "serve":
+        includes = sorted(Path(config.docs_dir, "includes").glob("*"))
+        PAGES.begin([repr((config.markdown_extensions, config.mdx_configs, config.use_directory_urls)),
+                     *(p.read_text(encoding="utf-8") for p in includes if p.is_file()),
+                     *sorted(f.src_uri for f in files.documentation_pages())])
     return files
 
 
+def on_page_markdown(markdown: str, page: Page, **_: Any) -> str:
+    # Under `mkdocs serve`, a generated page whose Markdown did not change since the last rebuild is not
+    # converted again: on_page_content takes it from the cache.
+    if _build.command != "serve" or page.file.src_uri not in _build.generated:
+        return markdown
+    key = _build.keys[page.file.src_uri] = PAGES.key(page.file.src_uri, markdown, _build.marker)
+    return "" if PAGES.get(key) is not None else markdown
+
+
 def on_page_content(html: str, page: Page, **_: Any) -> str:
+    key = _build.keys.get(page.file.src_uri)
+    if key is not None:
+        cached = PAGES.get(key)
+        if cached is None:
+            PAGES.put(key, Converted(_build.marker, html, page.toc, frozenset(page.present_anchor_ids or ())))
+        else:
+            html = cached.html_for(_build.marker)
+            page.toc, page.present_anchor_ids = cached.toc, set(cached.anchors)
     # Each sheet's body, converted by MkDocs like any page, goes through the allow-list; then the
     # blocks the templates prepared as HTML come back in place of their placeholders.
     if page.file.src_uri in _build.practices:
@@ -127,6 +153,8 @@ def on_page_context(context: dict[str, Any], page: Page, **_: Any) -> dict[str, 
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    if _build.command == "serve":
+        PAGES.sweep()
     # The one output written to site_dir directly: WeasyPrint needs every sheet, not an in-memory page.
     if _build.index is None or not _build.pdf_enabled:
         return

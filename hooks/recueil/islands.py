@@ -9,24 +9,27 @@ an `Islands` (exported trees, built with no hook), the filter leaves the HTML in
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from markupsafe import Markup
 
 
 class Islands:
-    """The prepared HTML blocks of one build, numbered; `marker` is the build's secret."""
+    """The prepared HTML blocks of one build, named by a hash of their content (so a page's Markdown
+    stays the same from one rebuild to the next while its blocks do); `marker` is the build's secret."""
 
     def __init__(self, marker: str) -> None:
         self.marker = marker
-        self.blocks: list[str] = []
-        self._found = re.compile(rf"<!--{re.escape(marker)}-ilot-(\d+)-->")
+        self.blocks: dict[str, str] = {}
+        self._found = re.compile(rf"<!--{re.escape(marker)}-ilot-([0-9a-f]+)-->")
 
     def put(self, html: str) -> Markup:
         """The Markdown that stands for `html`: an HTML comment alone between blank lines."""
-        self.blocks.append(str(html))
-        return Markup(f"\n\n<!--{self.marker}-ilot-{len(self.blocks) - 1}-->\n\n")
+        name = hashlib.blake2b(str(html).encode(), digest_size=12).hexdigest()
+        self.blocks[name] = str(html)
+        return Markup(f"\n\n<!--{self.marker}-ilot-{name}-->\n\n")
 
     def restore(self, html: str) -> str:
         """The converted page with every placeholder replaced by its block (blocks may nest)."""
-        return self._found.sub(lambda found: self.restore(self.blocks[int(found[1])]), html)
+        return self._found.sub(lambda found: self.restore(self.blocks[found[1]]), html)
