@@ -124,7 +124,10 @@ def on_page_markdown(markdown: str, page: Page, **_: Any) -> str:
     if _build.command != "serve" or page.file.src_uri not in _build.generated:
         return markdown
     key = _build.keys[page.file.src_uri] = PAGES.key(page.file.src_uri, markdown, _build.marker)
-    return "" if PAGES.get(key) is not None else markdown
+    if PAGES.get(key) is None:
+        return markdown
+    PAGES.hits += 1
+    return ""
 
 
 def on_page_content(html: str, page: Page, **_: Any) -> str:
@@ -154,6 +157,7 @@ def on_page_context(context: dict[str, Any], page: Page, **_: Any) -> dict[str, 
 
 def on_post_build(config: MkDocsConfig) -> None:
     if _build.command == "serve":
+        log.info(f"{PAGES.hits} page(s) reprise(s) de la construction précédente sans nouvelle conversion")
         PAGES.sweep()
     # The one output written to site_dir directly: WeasyPrint needs every sheet, not an in-memory page.
     if _build.index is None or not _build.pdf_enabled:

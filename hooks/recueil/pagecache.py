@@ -31,6 +31,7 @@ class PageCache:
         self.entries: dict[str, Converted] = {}
         self.used: set[str] = set()
         self.context = ""
+        self.hits = 0  # pages of the current build taken from the cache
 
     def begin(self, context: Iterable[str]) -> None:
         """Start a build. `context`: whatever else a conversion depends on (Markdown settings, included
@@ -40,6 +41,7 @@ class PageCache:
             self.entries.clear()
         self.context = digest
         self.used = set()
+        self.hits = 0
 
     def key(self, uri: str, markdown: str, marker: str) -> str:
         blanked = markdown.replace(marker, "\0") if marker else markdown
