@@ -14,26 +14,9 @@ from typing import Any
 import yaml
 
 try:
-    _Base: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # libyaml missing: correct, only slower
-    _Base = yaml.SafeLoader
-
-_SHORT = 40  # plain scalars up to this length have their tag remembered (ids, dates, numbers, not prose)
-_tags: dict[tuple[str, tuple[bool, bool]], str] = {}
-
-
-class _Loader(_Base):  # type: ignore[valid-type, misc]
-    """The safe loader, remembering how short scalars resolve: a collection repeats the same ids and
-    dates thousands of times, and PyYAML's resolver tries its regexes on each (a third of composing)."""
-
-    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is not yaml.ScalarNode or len(value) > _SHORT:
-            return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
-        key = (value, implicit)
-        tag = _tags.get(key)
-        if tag is None:
-            tag = _tags[key] = super().resolve(kind, value, implicit)
-        return tag
+    _Loader = yaml.SafeLoader
 
 MAX_DEPTH = 12
 
