@@ -26,7 +26,8 @@ class Islands:
 
     def put(self, html: str) -> Markup:
         """The Markdown that stands for `html`: an HTML comment alone between blank lines."""
-        name = hashlib.blake2b(str(html).encode(), digest_size=12).hexdigest()
+        # Named without the marker, which changes at each build: a block holding another keeps its name.
+        name = hashlib.blake2b(str(html).replace(self.marker, "").encode(), digest_size=12).hexdigest()
         self.blocks[name] = str(html)
         return Markup(f"\n\n<!--{self.marker}-ilot-{name}-->\n\n")
 
