@@ -54,7 +54,7 @@ typecheck: install ## Type-check the core with mypy (strict)
 test: install npm system-deps lint typecheck ## Everything: lint, types, the whole test suite
 	$(BIN)/pytest
 
-bench: install ## Benchmark 100 / 1,000 / 5,000 synthetic practices (prints Markdown tables, several minutes)
+bench: install ## Benchmark 100 / 1,000 synthetic practices (validation at 5,000), against plain Material (prints Markdown tables, several minutes)
 	$(BIN)/python scripts/bench.py
 
 bench-explorer: install system-deps ## Explorer benchmark at 5,000 practices: facet click time, filter data size

@@ -28,6 +28,9 @@ from recueil.printing.layout import PdfError
 from recueil.printing.pdf import write_pdfs
 from recueil.settings import Settings, SettingsError, load_settings
 from recueil.site.files import compendium_options, generated_files
+from recueil.site.islands import Islands
+from recueil.site.pagecache import PAGES, Converted
+from recueil.site.searchindex import full_text, headings_only
 from recueil.urls import practice_uri
 
 log = get_plugin_logger("recueil")
@@ -43,6 +46,10 @@ class _Build:
     practices: dict[str, Practice] = field(default_factory=dict)  # generated page source path → practice
     # A new secret per build: a sheet cannot write the comment that closes its own body early.
     marker: str = ""
+    islands: Islands | None = None
+    full_text: bool = True  # whether search indexes the practice bodies (see recueil.searchindex)
+    generated: set[str] = field(default_factory=set)
+    keys: dict[str, str] = field(default_factory=dict)  # generated page → its key in the page cache
 
     @property
     def pdf_enabled(self) -> bool:
@@ -87,8 +94,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         )
     index = build_index(collection)
     _build.marker = f"recueil-corps-{secrets.token_hex(16)}"
-    pages = generated_files(index, settings, pdf_links=_build.pdf_enabled, body_marker=_build.marker)
+    _build.islands = Islands(_build.marker)
+    pages = generated_files(index, settings, pdf_links=_build.pdf_enabled, body_marker=_build.marker,
+                            islands=_build.islands)
     _build.index = index
+    _build.full_text = full_text(len(index.practices))
     collisions = []
     for uri, content in pages.items():
         if files.get_file_from_path(uri) is not None:
@@ -101,12 +111,41 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             f"{config.docs_dir} : " + ", ".join(collisions)
         )
     _build.practices = {practice_uri(p.slug): p for p in index.practices}
+    _build.generated = set(pages)
+    if _build.command == "serve":
+        includes = sorted(Path(config.docs_dir, "includes").glob("*"))
+        PAGES.begin([repr((config.markdown_extensions, config.mdx_configs, config.use_directory_urls)),
+                     *(p.read_text(encoding="utf-8") for p in includes if p.is_file()),
+                     *sorted(f.src_uri for f in files.documentation_pages())])
     return files
 
 
+def on_page_markdown(markdown: str, page: Page, **_: Any) -> str:
+    # Under `mkdocs serve`, a generated page whose Markdown did not change since the last rebuild is not
+    # converted again: on_page_content takes it from the cache.
+    if _build.command != "serve" or page.file.src_uri not in _build.generated:
+        return markdown
+    key = _build.keys[page.file.src_uri] = PAGES.key(page.file.src_uri, markdown, _build.marker)
+    if PAGES.get(key) is None:
+        return markdown
+    PAGES.hits += 1
+    return ""
+
+
 def on_page_content(html: str, page: Page, **_: Any) -> str:
-    # Each sheet's body, converted by MkDocs like any page, goes through the allow-list.
-    return clean_between(html, _build.marker) if page.file.src_uri in _build.practices else html
+    key = _build.keys.get(page.file.src_uri)
+    if key is not None:
+        cached = PAGES.get(key)
+        if cached is None:
+            PAGES.put(key, Converted(_build.marker, html, page.toc, frozenset(page.present_anchor_ids or ())))
+        else:
+            html = cached.html_for(_build.marker)
+            page.toc, page.present_anchor_ids = cached.toc, set(cached.anchors)
+    # Each sheet's body, converted by MkDocs like any page, goes through the allow-list; then the
+    # blocks the templates prepared as HTML come back in place of their placeholders.
+    if page.file.src_uri in _build.practices:
+        html = clean_between(html, _build.marker, then=None if _build.full_text else headings_only)
+    return _build.islands.restore(html) if _build.islands is not None else html
 
 
 def on_page_context(context: dict[str, Any], page: Page, **_: Any) -> dict[str, Any]:
@@ -119,6 +158,9 @@ def on_page_context(context: dict[str, Any], page: Page, **_: Any) -> dict[str, 
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    if _build.command == "serve":
+        log.info(f"{PAGES.hits} page(s) reprise(s) de la construction précédente sans nouvelle conversion")
+        PAGES.sweep()
     # The one output written to site_dir directly: WeasyPrint needs every sheet, not an in-memory page.
     if _build.index is None or not _build.pdf_enabled:
         return

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from recueil.format.vocabulary import vocabularies
@@ -40,6 +41,13 @@ def _with_unit(figure: Any) -> str:
     return with_unit(figure)
 
 
+@pass_context
+def _island(context: Context, html: Markup) -> Markup:
+    # See recueil.islands: the page's `islands` (or none) decides whether Markdown sees this HTML.
+    islands = context.get("islands")
+    return html if islands is None else islands.put(html)
+
+
 ENV = Environment(
     loader=PackageLoader("recueil", "templates"),
     autoescape=True,
@@ -48,7 +56,7 @@ ENV = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
-ENV.filters.update(label=_label, french_date=french_date, with_unit=_with_unit)
+ENV.filters.update(label=_label, french_date=french_date, with_unit=_with_unit, island=_island)
 ENV.tests["contains"] = lambda collection, item: item in collection
 ENV.globals.update(vocab=vocabularies(), svg=_svg)
 

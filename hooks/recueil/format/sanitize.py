@@ -14,6 +14,7 @@ list of what Markdown and the site's extensions produce: anything else is droppe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import nh3
 
@@ -139,15 +140,22 @@ def allowed_class(tag: str, name: str) -> bool:
     return name in CLASSES.get(tag, frozenset())
 
 
-def clean_between(html: str, marker: str) -> str:
+def clean_between(html: str, marker: str, then: Callable[[str], str] | None = None) -> str:
     """Clean what lies between two `<!--marker-->` comments; everything after the first marker when the
-    closing one is missing (a contributor's unclosed code block or comment swallowed it: fail closed)."""
+    closing one is missing (a contributor's unclosed code block or comment swallowed it: fail closed).
+    `then`, if given, is applied to each part after it is cleaned (it only ever sees allowed HTML)."""
     opening = f"<!--{marker}-->"
     start = html.find(opening)
     if start < 0:
         return html
     inner_start = start + len(opening)
     end = html.find(opening, inner_start)
+    after = then or _same
     if end < 0:
-        return html[:start] + clean(html[inner_start:])
-    return html[:start] + clean(html[inner_start:end]) + clean_between(html[end + len(opening):], marker)
+        return html[:start] + after(clean(html[inner_start:]))
+    return (html[:start] + after(clean(html[inner_start:end]))
+            + clean_between(html[end + len(opening):], marker, then))
+
+
+def _same(html: str) -> str:
+    return html

@@ -83,6 +83,7 @@ class _CheckedFile:
 # Under `mkdocs serve` every edit rebuilds the whole site: files that did not change since the
 # last load are not read, parsed and checked again. Keyed by what identifies a file's content.
 _cache: dict[tuple[str, str, int, int, dt.date], _CheckedFile] = {}
+_cached_key: dict[str, tuple[str, str, int, int, dt.date]] = {}  # file → its key in _cache
 
 
 def _checked_file(file: Path, shown: str, today: dt.date) -> _CheckedFile:
@@ -109,9 +110,11 @@ def _checked_file(file: Path, shown: str, today: dt.date) -> _CheckedFile:
         practice = _check_practice(raw, report, today) if raw else None
     checked = _CheckedFile(raw, practice, tuple(report.problems))
     if key is not None:
-        for stale in [k for k in _cache if k[0] == key[0]]:
-            del _cache[stale]
+        stale = _cached_key.pop(key[0], None)
+        if stale is not None:
+            _cache.pop(stale, None)
         _cache[key] = checked
+        _cached_key[key[0]] = key
     return checked
 
 

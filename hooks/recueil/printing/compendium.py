@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import segno
@@ -21,6 +21,7 @@ from recueil.format.vocabulary import VOCABULARY_FIELDS, Term, vocabularies
 from recueil.index import Index, Keyword, sort_key
 from recueil.model import Practice, Recommendation, Source
 from recueil.site import bodyhtml
+from recueil.site.islands import Islands
 from recueil.templating import template
 from recueil.urls import Urls, practice_uri
 
@@ -36,6 +37,11 @@ SHEETS_URI = "recueil/fiches.json"
 PART_TITLES = {"sommaire": "Sommaire", "introduction": "Introduction",
                "recommandations": "Synthèse des recommandations", "index-mots-cles": "Index des mots-clés",
                "sources": "Sources"}
+# Up to this many sheets the site page `/recueil/` holds the whole book, printable from the browser (today's
+# 45 to 90 sheets: about 3.5 KB of gzip each, QR code included, so about 350 KB at 100). Above, one HTML
+# page would weigh megabytes (9.5 MB, 1 MB gzip at 1,000): the page links the sheets by theme and moment,
+# and the PDF holds them all.
+INLINE_LIMIT = 100
 
 @dataclass(frozen=True, kw_only=True)
 class CompendiumOptions:
@@ -50,9 +56,16 @@ class CompendiumOptions:
 class Sheet:
     practice: Practice
     moment: Term  # the earliest of its moments: its place within the chapter
-    body: Markup
     url: str | None  # absolute address of the online page
-    qr_code: Markup | None
+
+    # Converted and drawn when first shown: the site page of a large collection shows neither.
+    @cached_property
+    def body(self) -> Markup:
+        return body_html(self.practice)
+
+    @cached_property
+    def qr_code(self) -> Markup | None:
+        return qr_code(self.url) if self.url else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,9 +176,7 @@ def build_compendium(index: Index, options: CompendiumOptions | None = None,
 
 
 def _sheet(practice: Practice, options: CompendiumOptions) -> Sheet:
-    url = online_url(practice, options)
-    return Sheet(practice=practice, moment=_earliest_moment(practice), body=body_html(practice), url=url,
-                 qr_code=qr_code(url) if url else None)
+    return Sheet(practice=practice, moment=_earliest_moment(practice), url=online_url(practice, options))
 
 
 def _keywords(keywords: Iterable[Keyword], slugs: set[str]) -> tuple[Keyword, ...]:
@@ -263,12 +274,16 @@ def pdf_sources(compendium: Compendium) -> str:
                                                   **_context(compendium, PAGE_URI, PDF_LINK))
 
 
-def render_site_pages(index: Index, options: CompendiumOptions, pdf_links: bool = True) -> dict[str, str]:
+def render_site_pages(index: Index, options: CompendiumOptions, pdf_links: bool = True,
+                      islands: Islands | None = None) -> dict[str, str]:
     """The site's compendium page, the selection page and the print-ready sheets it shows, as {path: content}."""
     compendium = build_compendium(index, options)
     themes = [t for t in vocabularies()["themes"].terms if index.having("themes", t.id)]
     page = template("printing/recueil.md.j2").render(
-        **_context(compendium, PAGE_URI), themes=themes, pdf_links=pdf_links,
+        **_context(compendium, PAGE_URI), themes=themes, pdf_links=pdf_links, islands=islands,
+        inline=len(compendium.sheets) <= INLINE_LIMIT,
+        site_link=_Links(compendium, PAGE_URI, None).practice,
+        explorer_href=options.urls.relative(PAGE_URI, "pratiques/index.md"),
         pdf_href=options.urls.file(PAGE_URI, pdf_name(None)),
         theme_pdf_href=lambda t: options.urls.file(PAGE_URI, pdf_name(t)),
     )

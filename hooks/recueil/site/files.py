@@ -10,6 +10,7 @@ from recueil.site.explorer import FILTER_PATH, filter_json
 from recueil.site.feed import FEED_PATH, render_feed
 from recueil.index import Index
 from recueil.site.pages import render_pages
+from recueil.site.islands import Islands
 from recueil.settings import Settings
 from recueil.site.webform import contribution_files
 
@@ -19,16 +20,17 @@ def compendium_options(settings: Settings) -> CompendiumOptions:
 
 
 def generated_files(
-    index: Index, settings: Settings, *, pdf_links: bool = False, body_marker: str | None = None
+    index: Index, settings: Settings, *, pdf_links: bool = False, body_marker: str | None = None,
+    islands: Islands | None = None,
 ) -> dict[str, str | bytes]:
     """{site path: content} of every generated page and data file.
 
     `pdf_links`: whether the compendium page links to PDFs (only when the build makes them);
-    `body_marker`: see `render_pages` (the hook's, or None for an exported tree).
+    `body_marker`, `islands`: see `render_pages` (the hook's, or None for an exported tree).
     """
-    files: dict[str, str | bytes] = dict(render_pages(index, settings, body_marker=body_marker))
+    files: dict[str, str | bytes] = dict(render_pages(index, settings, body_marker=body_marker, islands=islands))
     files.update(contribution_files(settings))
-    files.update(render_site_pages(index, compendium_options(settings), pdf_links=pdf_links))
+    files.update(render_site_pages(index, compendium_options(settings), pdf_links=pdf_links, islands=islands))
     files.update(autodiagnostic.site_files(index, settings.urls))
     files.update({
         FILTER_PATH: filter_json(index),

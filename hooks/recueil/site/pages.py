@@ -16,14 +16,19 @@ from markupsafe import Markup
 from recueil.site import bodyhtml
 from recueil.site.explorer import facets
 from recueil.index import Index
+from recueil.site.islands import Islands
 from recueil.model import Practice
 from recueil.format.schema_doc import documented_fields
+from recueil.site.searchindex import full_text
 from recueil.settings import Settings
 from recueil.templating import template
 from recueil.urls import Urls, practice_uri
 from recueil.format.vocabulary import VOCABULARY_FIELDS, vocabularies
 
 LATEST_COUNT = 6  # practices shown as « dernières pratiques » on the home page
+# Above this many practices, cards show a title and a summary without their badges: a theme or moment page
+# lists about half the collection, and the badges are half of a card's HTML (the practice page has them).
+COMPACT_FROM = 100
 
 
 def _front_matter(*, listing: bool = False, **meta: str) -> Markup:
@@ -39,9 +44,10 @@ def _front_matter(*, listing: bool = False, **meta: str) -> Markup:
 
 
 class _Renderer:
-    def __init__(self, index: Index, urls: Urls) -> None:
+    def __init__(self, index: Index, urls: Urls, islands: Islands | None) -> None:
         self.index = index
         self.urls = urls
+        self.islands = islands
         self.pages: dict[str, str] = {}
 
     def render(self, uri: str, template_name: str, title: str, description: str = "", *, listing: bool = False,
@@ -54,18 +60,21 @@ class _Renderer:
         meta = {"title": title, "description": description} if description else {"title": title}
         front = _front_matter(listing=listing, **meta)
         self.pages[uri] = template(template_name).render(
-            front_matter=front, index=self.index, link=link, title=title, **context
+            front_matter=front, index=self.index, link=link, title=title, islands=self.islands,
+            compact=len(self.index.practices) > COMPACT_FROM, **context
         )
 
 
-def render_pages(index: Index, settings: Settings, *, body_marker: str | None = None) -> dict[str, str]:
+def render_pages(index: Index, settings: Settings, *, body_marker: str | None = None,
+                 islands: Islands | None = None) -> dict[str, str]:
     """Every generated page of the site, as {source path: Markdown}.
 
     `body_marker`: a practice page's body is Markdown between two `<!--body_marker-->` comments, which
     the site generator converts and our hook then sanitises (`sanitize.clean_between`); without a
-    marker (exported trees, built with no hook) the body is HTML already sanitised.
+    marker (exported trees, built with no hook) the body is HTML already sanitised. `islands`: where
+    the prepared HTML blocks go instead of the Markdown (see `recueil.islands`), None to keep them inline.
     """
-    renderer = _Renderer(index, settings.urls)
+    renderer = _Renderer(index, settings.urls, islands)
     vocab = vocabularies()
     for practice in index.practices:
         renderer.render(
@@ -77,6 +86,7 @@ def render_pages(index: Index, settings: Settings, *, body_marker: str | None = 
             related=index.related.get(practice.slug, ()),
             citing=index.citing.get(practice.slug, ()),
             fields=VOCABULARY_FIELDS,
+            full_text=full_text(len(index.practices)),
         )
     for theme in vocab["themes"].terms:
         renderer.render(f"themes/{theme.id}.md", "site/groupe.md.j2", theme.libelle, theme.description, listing=True,
@@ -109,6 +119,6 @@ def render_pages(index: Index, settings: Settings, *, body_marker: str | None = 
 def render_page(index: Index, urls: Urls, uri: str, template_name: str, title: str, description: str = "",
                 **context: Any) -> str:
     """One generated page from its template, with the same context (front matter, `link`) as the others."""
-    renderer = _Renderer(index, urls)
+    renderer = _Renderer(index, urls, None)
     renderer.render(uri, template_name, title, description, **context)
     return renderer.pages[uri]
