@@ -100,7 +100,7 @@ for run in range(3):
     if run == 0:
         config.plugins.on_startup(command="serve", dirty=False)
     build(config)
-    pages = sys.modules["recueil.pagecache"].PAGES
+    pages = sys.modules["recueil.site.pagecache"].PAGES
     outputs.append({"hits": pages.hits,
                     "pages": {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8")
                               for p in Path(site).rglob("index.html")}})
