@@ -47,7 +47,7 @@ class _Build:
     # A new secret per build: a sheet cannot write the comment that closes its own body early.
     marker: str = ""
     islands: Islands | None = None
-    full_text: bool = True  # whether search indexes the practice bodies (see recueil.searchindex)
+    full_text: bool = True  # whether search indexes the practice bodies (see recueil.site.searchindex)
     generated: set[str] = field(default_factory=set)
     keys: dict[str, str] = field(default_factory=dict)  # generated page → its key in the page cache
 

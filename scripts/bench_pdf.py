@@ -36,7 +36,7 @@ CHILD = """
 import sys
 from pathlib import Path
 from recueil.load.collection import load_collection
-from recueil.printing.compendium import CompendiumOptions
+from recueil.printing.book import CompendiumOptions
 from recueil.index import build_index
 from recueil.printing.pdf import write_pdfs
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import CORPUS, pdf_available
 from recueil.index import build_index
 from recueil.load.collection import load_collection
-from recueil.printing.compendium import CompendiumOptions
+from recueil.printing.book import CompendiumOptions
 from recueil.printing.pdf import Written, write_pdfs
 
 pytestmark = pytest.mark.skipif(not pdf_available(), reason="WeasyPrint's Debian libraries are missing")

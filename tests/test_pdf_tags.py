@@ -21,7 +21,7 @@ from pikepdf import Array, Dictionary, Name
 from conftest import CORPUS, Build
 from recueil.index import build_index
 from recueil.load.collection import load_collection
-from recueil.printing.compendium import QR_ALT, CompendiumOptions, build_compendium
+from recueil.printing.book import QR_ALT, CompendiumOptions, build_compendium
 
 COMPENDIUM = build_compendium(build_index(load_collection(CORPUS / "valid")), CompendiumOptions())
 TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}

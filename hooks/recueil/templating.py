@@ -43,7 +43,7 @@ def _with_unit(figure: Any) -> str:
 
 @pass_context
 def _island(context: Context, html: Markup) -> Markup:
-    # See recueil.islands: the page's `islands` (or none) decides whether Markdown sees this HTML.
+    # See recueil.site.islands: the page's `islands` (or none) decides whether Markdown sees this HTML.
     islands = context.get("islands")
     return html if islands is None else islands.put(html)
 

@@ -22,18 +22,9 @@ from recueil.format.vocabulary import vocabularies
 from recueil.index import Index, build_index
 from recueil.load.collection import load_collection
 from recueil.printing.assembly import Bookmark, Metadata, Section, Stamp, assemble
+from recueil.printing.book import Compendium, CompendiumOptions, build_compendium, online_url, pdf_name
 from recueil.printing.cache import CACHE_FOLDER
-from recueil.printing.compendium import (
-    PDF_LINK,
-    Compendium,
-    CompendiumOptions,
-    build_compendium,
-    online_url,
-    pdf_name,
-    pdf_parts,
-    pdf_sheet,
-    pdf_sources,
-)
+from recueil.printing.compendium import PDF_LINK, pdf_parts, pdf_sheet, pdf_sources
 from recueil.printing.layout import FONT_DIR, FONTS, HEADER_FONT, Part, PdfError
 from recueil.printing.pool import Renderer, renderer
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from recueil.assessment import autodiagnostic
 from recueil.site import export
-from recueil.printing.compendium import CompendiumOptions, render_site_pages
+from recueil.printing.book import CompendiumOptions
+from recueil.printing.compendium import render_site_pages
 from recueil.site.explorer import FILTER_PATH, filter_json
 from recueil.site.feed import FEED_PATH, render_feed
 from recueil.index import Index

@@ -72,7 +72,7 @@ def render_pages(index: Index, settings: Settings, *, body_marker: str | None = 
     `body_marker`: a practice page's body is Markdown between two `<!--body_marker-->` comments, which
     the site generator converts and our hook then sanitises (`sanitize.clean_between`); without a
     marker (exported trees, built with no hook) the body is HTML already sanitised. `islands`: where
-    the prepared HTML blocks go instead of the Markdown (see `recueil.islands`), None to keep them inline.
+    the prepared HTML blocks go instead of the Markdown (see `recueil.site.islands`), None to keep them inline.
     """
     renderer = _Renderer(index, settings.urls, islands)
     vocab = vocabularies()
