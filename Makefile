@@ -45,8 +45,9 @@ pdf: install ## Write the compendium PDFs (recueil.pdf, one per theme) into site
 check: install ## Check every practice sheet (recueil check)
 	$(BIN)/recueil check
 
-lint: install ## Lint the code with ruff
+lint: install ## Lint and format-check the code with ruff (`ruff format hooks tests scripts` fixes the format)
 	$(BIN)/ruff check hooks tests scripts
+	$(BIN)/ruff format --check hooks tests scripts
 
 typecheck: install ## Type-check the core with mypy (strict)
 	$(BIN)/mypy

@@ -71,8 +71,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
         # Under `mkdocs serve`, site_url is the local preview's: printed addresses use extra.recueil.adresse,
         # and the PDFs laid out under serve are the ones the next build reuses.
-        _build.settings = load_settings(Path(config.config_file_path), resolved=config,
-                                        serving=_build.command == "serve")
+        _build.settings = load_settings(
+            Path(config.config_file_path), resolved=config, serving=_build.command == "serve"
+        )
     except SettingsError as error:
         for problem in error.problems:
             log.error(str(problem))
@@ -95,8 +96,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     index = build_index(collection)
     _build.marker = f"recueil-corps-{secrets.token_hex(16)}"
     _build.islands = Islands(_build.marker)
-    pages = generated_files(index, settings, pdf_links=_build.pdf_enabled, body_marker=_build.marker,
-                            islands=_build.islands)
+    pages = generated_files(
+        index, settings, pdf_links=_build.pdf_enabled, body_marker=_build.marker, islands=_build.islands
+    )
     _build.index = index
     _build.full_text = full_text(len(index.practices))
     collisions = []
@@ -114,9 +116,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     _build.generated = set(pages)
     if _build.command == "serve":
         includes = sorted(Path(config.docs_dir, "includes").glob("*"))
-        PAGES.begin([repr((config.markdown_extensions, config.mdx_configs, config.use_directory_urls)),
-                     *(p.read_text(encoding="utf-8") for p in includes if p.is_file()),
-                     *sorted(f.src_uri for f in files.documentation_pages())])
+        PAGES.begin(
+            [
+                repr((config.markdown_extensions, config.mdx_configs, config.use_directory_urls)),
+                *(p.read_text(encoding="utf-8") for p in includes if p.is_file()),
+                *sorted(f.src_uri for f in files.documentation_pages()),
+            ]
+        )
     return files
 
 
@@ -166,8 +172,9 @@ def on_post_build(config: MkDocsConfig) -> None:
         return
     started = time.perf_counter()
     try:
-        written = write_pdfs(_build.index, compendium_options(_settings()), Path(config.site_dir),
-                             cache=_settings().root / CACHE_FOLDER)
+        written = write_pdfs(
+            _build.index, compendium_options(_settings()), Path(config.site_dir), cache=_settings().root / CACHE_FOLDER
+        )
     except PdfError as error:
         raise Abort(f"PDF du recueil : {error}") from error
     log.info(written.summary(time.perf_counter() - started))

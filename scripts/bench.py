@@ -68,9 +68,11 @@ def project_config(practices: Path) -> dict[str, object]:
 def load_times(practices: Path) -> tuple[float, float]:
     """(wall, CPU) seconds of `load_collection`; CPU time shows what the machine's load adds to the wall time."""
     # A fresh interpreter each time: the in-process cache must not help.
-    code = ("import time,sys; from pathlib import Path; from recueil.load.collection import load_collection;"
-            "t=time.perf_counter(); u=time.process_time(); c=load_collection(Path(sys.argv[1]));"
-            "print(time.perf_counter()-t, time.process_time()-u); sys.exit(1 if c.errors else 0)")
+    code = (
+        "import time,sys; from pathlib import Path; from recueil.load.collection import load_collection;"
+        "t=time.perf_counter(); u=time.process_time(); c=load_collection(Path(sys.argv[1]));"
+        "print(time.perf_counter()-t, time.process_time()-u); sys.exit(1 if c.errors else 0)"
+    )
     result = subprocess.run([sys.executable, "-c", code, str(practices)], capture_output=True, text=True, check=True)
     wall, cpu = result.stdout.split()
     return float(wall), float(cpu)
@@ -93,15 +95,20 @@ def material_baseline(practices: Path, out: Path) -> None:
     for p in collection.published:
         front = yaml.safe_dump({"title": p.titre, "description": p.resume}, allow_unicode=True, width=10_000)
         (docs / "pratiques" / f"{p.slug}.md").write_text(
-            f"---\n{front}---\n\n# {p.titre}\n\n{p.resume}\n\n{p.body}\n", encoding="utf-8")
+            f"---\n{front}---\n\n# {p.titre}\n\n{p.resume}\n\n{p.body}\n", encoding="utf-8"
+        )
     own = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     extensions = [e for e in own["markdown_extensions"] if "pymdownx.snippets" not in e]
     extensions.append({"pymdownx.snippets": {"auto_append": [str(docs / "includes" / "abreviations.md")]}})
     config = {
-        "site_name": "Baseline", "docs_dir": "docs", "exclude_docs": "/includes/",
+        "site_name": "Baseline",
+        "docs_dir": "docs",
+        "exclude_docs": "/includes/",
         "theme": {"name": "material", "language": "fr", "font": False},
-        "plugins": [{"search": {"lang": "fr"}}], "markdown_extensions": extensions,
-        "nav": [{"Accueil": "index.md"}], "validation": {"nav": {"omitted_files": "ignore"}},
+        "plugins": [{"search": {"lang": "fr"}}],
+        "markdown_extensions": extensions,
+        "nav": [{"Accueil": "index.md"}],
+        "validation": {"nav": {"omitted_files": "ignore"}},
     }
     (out / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
 
@@ -125,8 +132,10 @@ def bench_size(count: int, runs: int, work: Path) -> dict[str, float]:
     config_file = work / f"mkdocs-{count}.yml"
     config_file.write_text(yaml.safe_dump(project_config(practices), allow_unicode=True), encoding="utf-8")
     site = work / f"site-{count}"
-    builds = [run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file), "-d", str(site)],
-                           ROOT) for _ in range(runs)]
+    builds = [
+        run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file), "-d", str(site)], ROOT)
+        for _ in range(runs)
+    ]
     figures["build"] = statistics.median(b[0] for b in builds)
     figures["memory"] = max(b[1] for b in builds)
 
@@ -194,8 +203,11 @@ def autodiagnostic_figures(site: Path, answers: int = 30) -> dict[str, float]:
     from browser_support import CHROMIUM, CHROMIUM_ARGS, Server
 
     html = (site / "autodiagnostic" / "index.html").read_bytes()
-    figures = {"autodiag_kb": len(html) / 1e3, "autodiag_gz_kb": len(gzip.compress(html, 9)) / 1e3,
-               "autodiag_data_kb": (site / "autodiagnostic" / "donnees.json").stat().st_size / 1e3}
+    figures = {
+        "autodiag_kb": len(html) / 1e3,
+        "autodiag_gz_kb": len(gzip.compress(html, 9)) / 1e3,
+        "autodiag_data_kb": (site / "autodiagnostic" / "donnees.json").stat().st_size / 1e3,
+    }
     server = Server(site)
     try:
         with sync_playwright() as playwright:
@@ -225,13 +237,17 @@ def autodiagnostic_only(count: int, work: Path) -> dict[str, float]:
 
 
 def print_autodiagnostic(rows: list[dict[str, float]]) -> None:
-    print("| practices | self-assessment HTML | gzip | page data | one answer: script | one answer: results "
-          "on screen (next frame) | idle frame |")
+    print(
+        "| practices | self-assessment HTML | gzip | page data | one answer: script | one answer: results "
+        "on screen (next frame) | idle frame |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['practices']:,.0f} | {r['autodiag_kb']:.0f} KB | {r['autodiag_gz_kb']:.0f} KB | "
-              f"{r['autodiag_data_kb']:.0f} KB | {r['autodiag_handler_ms']:.1f} ms | {r['autodiag_ms']:.1f} ms | "
-              f"{r['autodiag_idle_ms']:.1f} ms |")
+        print(
+            f"| {r['practices']:,.0f} | {r['autodiag_kb']:.0f} KB | {r['autodiag_gz_kb']:.0f} KB | "
+            f"{r['autodiag_data_kb']:.0f} KB | {r['autodiag_handler_ms']:.1f} ms | {r['autodiag_ms']:.1f} ms | "
+            f"{r['autodiag_idle_ms']:.1f} ms |"
+        )
 
 
 REBUILD_TIMEOUT = 300.0  # seconds to wait for one log line before giving up
@@ -275,7 +291,11 @@ def serve_rebuild(runs: int, work: Path, source: Path, name: str, port: int) -> 
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-f", str(config_file), "-a", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert process.stderr is not None
     lines = _lines(process.stderr)
@@ -304,8 +324,11 @@ def main() -> None:
     parser.add_argument("--load-sizes", type=int, nargs="*", default=[5000])
     parser.add_argument("--serve-sizes", type=int, nargs="*", default=[1000])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--autodiagnostic-only", action="store_true",
-                        help="only the self-assessment page's figures (one build per size)")
+    parser.add_argument(
+        "--autodiagnostic-only",
+        action="store_true",
+        help="only the self-assessment page's figures (one build per size)",
+    )
     args = parser.parse_args()
     if args.autodiagnostic_only:
         with tempfile.TemporaryDirectory(prefix="recueil-bench-") as temporary:
@@ -333,22 +356,28 @@ def main() -> None:
                 generate(corpus, count)
             rebuilds[f"{count:,}"] = serve_rebuild(args.runs, work, corpus, str(count), 8766)
 
-    print("| practices | load + validate | build (hook) | plain, same pages | Material, same bodies | "
-          "ratio to same bodies | ratio to same pages | peak memory (hook / Material) | site | "
-          "HTML per practice page | largest page gzip | search index (hook / Material) | explorer data | "
-          "explorer data gzip per practice |")
+    print(
+        "| practices | load + validate | build (hook) | plain, same pages | Material, same bodies | "
+        "ratio to same bodies | ratio to same pages | peak memory (hook / Material) | site | "
+        "HTML per practice page | largest page gzip | search index (hook / Material) | explorer data | "
+        "explorer data gzip per practice |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['practices']:,.0f} | {r['load']:.2f} s | {r['build']:.1f} s | {r['plain']:.1f} s | "
-              f"{r['material']:.1f} s | {r['material_ratio']:.2f} | {r['ratio']:.2f} | "
-              f"{r['memory']:.0f} / {r['material_memory']:.0f} MB | {r['site_mb']:.1f} MB | "
-              f"{r['page_kb']:.1f} KB | {r['largest_gz_kb']:.0f} KB | "
-              f"{r['search_mb']:.2f} / {r['material_search_mb']:.2f} MB | {r['explorer_kb']:.0f} KB | "
-              f"{r['explorer_gz_b']:.1f} B |")
+        print(
+            f"| {r['practices']:,.0f} | {r['load']:.2f} s | {r['build']:.1f} s | {r['plain']:.1f} s | "
+            f"{r['material']:.1f} s | {r['material_ratio']:.2f} | {r['ratio']:.2f} | "
+            f"{r['memory']:.0f} / {r['material_memory']:.0f} MB | {r['site_mb']:.1f} MB | "
+            f"{r['page_kb']:.1f} KB | {r['largest_gz_kb']:.0f} KB | "
+            f"{r['search_mb']:.2f} / {r['material_search_mb']:.2f} MB | {r['explorer_kb']:.0f} KB | "
+            f"{r['explorer_gz_b']:.1f} B |"
+        )
     print()
     for count, (wall, cpu) in sorted(loads.items()):
-        print(f"Validation (`load_collection`, fresh interpreter) of {count:,} practices: {wall:.2f} s "
-              f"(CPU time {cpu:.2f} s)")
+        print(
+            f"Validation (`load_collection`, fresh interpreter) of {count:,} practices: {wall:.2f} s "
+            f"(CPU time {cpu:.2f} s)"
+        )
     print()
     print("| `mkdocs serve`, one sheet edited | edit → « Documentation built » | build time MkDocs reports |")
     print("|---|---:|---:|")
@@ -360,25 +389,39 @@ def main() -> None:
     goals = []
     if 1000 in by_size:
         r = by_size[1000]
-        goals.append(("build at 1,000 vs Material on the same bodies", "≤ 3×", f"{r['material_ratio']:.2f}×",
-                      r["material_ratio"] <= 3))
-        goals.append(("largest page at 1,000 (gzip)", "≤ 300 KB", f"{r['largest_gz_kb']:.0f} KB",
-                      r["largest_gz_kb"] <= 300))
+        goals.append(
+            (
+                "build at 1,000 vs Material on the same bodies",
+                "≤ 3×",
+                f"{r['material_ratio']:.2f}×",
+                r["material_ratio"] <= 3,
+            )
+        )
+        goals.append(
+            ("largest page at 1,000 (gzip)", "≤ 300 KB", f"{r['largest_gz_kb']:.0f} KB", r["largest_gz_kb"] <= 300)
+        )
         goals.append(("search index at 1,000", "≤ 3 MB", f"{r['search_mb']:.2f} MB", r["search_mb"] <= 3))
     if 5000 in loads:
         wall, cpu = loads[5000]
         goals.append(("validation of 5,000 practices", "≤ 2 s", f"{wall:.2f} s (CPU {cpu:.2f} s)", wall <= 2))
     if 5000 in by_size:
-        goals.append(("build memory at 5,000", "≤ 1 GB", f"{by_size[5000]['memory']:.0f} MB",
-                      by_size[5000]["memory"] <= 1024))
+        goals.append(
+            ("build memory at 5,000", "≤ 1 GB", f"{by_size[5000]['memory']:.0f} MB", by_size[5000]["memory"] <= 1024)
+        )
     wall = rebuilds["real collection"][0]
     goals.append(("rebuild after one edit, real collection", "≤ 1 s", f"{wall:.2f} s", wall <= 1))
     if "1,000" in rebuilds:
         wall = rebuilds["1,000"][0]
         goals.append(("rebuild after one edit, 1,000", "≤ 3 s", f"{wall:.2f} s", wall <= 3))
     if rows:
-        goals.append(("HTML per practice page", "≤ 40 KB", f"{max(r['page_kb'] for r in rows):.1f} KB",
-                      max(r["page_kb"] for r in rows) <= 40))
+        goals.append(
+            (
+                "HTML per practice page",
+                "≤ 40 KB",
+                f"{max(r['page_kb'] for r in rows):.1f} KB",
+                max(r["page_kb"] for r in rows) <= 40,
+            )
+        )
     print()
     print("| goal | target | measured | met |")
     print("|---|---|---|---|")

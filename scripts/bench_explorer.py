@@ -27,8 +27,14 @@ from recueil.contribute.plaintree import config_elsewhere
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 GOAL_CLICK_MS = 50.0
 GOAL_BYTES_PER_PRACTICE = 120.0
 
@@ -84,16 +90,23 @@ class _Quiet(SimpleHTTPRequestHandler):
 def build_site(work: Path, count: int) -> tuple[Path, float]:
     practices = work / "practices"
     if not practices.is_dir():
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "synthetic_corpus.py"), str(practices),
-                        "--count", str(count)], check=True, cwd=ROOT,
-                       env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")})
+        subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "synthetic_corpus.py"), str(practices), "--count", str(count)],
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")},
+        )
     config = config_elsewhere(ROOT, practices)
     config_file = work / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     site = work / "site"
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file), "-d", str(site)],
-                   check=True, cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file), "-d", str(site)],
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     return site, time.perf_counter() - started
 
 
@@ -145,23 +158,35 @@ def main() -> None:
     def met(value: float, goal: float) -> str:
         return "yes" if value <= goal else "no"
 
-    print(f"Explorer benchmark: {args.count} synthetic practices, {args.clicks} facet clicks, Chromium headless "
-          f"(build {build_seconds:.0f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)\n")
+    print(
+        f"Explorer benchmark: {args.count} synthetic practices, {args.clicks} facet clicks, Chromium headless "
+        f"(build {build_seconds:.0f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)\n"
+    )
     print("| measure | goal | measured | met |")
     print("|---|---|---|---|")
-    print(f"| facet click → list updated (median, script work) | ≤ {GOAL_CLICK_MS:.0f} ms | {click_ms:.1f} ms "
-          f"| {met(click_ms, GOAL_CLICK_MS)} |")
-    print(f"| facet click → next frame painted (median) | ≤ {GOAL_CLICK_MS:.0f} ms | {frame_ms:.1f} ms "
-          f"| {met(frame_ms, GOAL_CLICK_MS)} |")
+    print(
+        f"| facet click → list updated (median, script work) | ≤ {GOAL_CLICK_MS:.0f} ms | {click_ms:.1f} ms "
+        f"| {met(click_ms, GOAL_CLICK_MS)} |"
+    )
+    print(
+        f"| facet click → next frame painted (median) | ≤ {GOAL_CLICK_MS:.0f} ms | {frame_ms:.1f} ms "
+        f"| {met(frame_ms, GOAL_CLICK_MS)} |"
+    )
     print(f"| a frame with no change (median, for comparison) | — | {statistics.median(result['idle']):.1f} ms | — |")
     print(f"| facet click, slowest of {args.clicks} (script work) | — | {max(result['handler']):.1f} ms | — |")
-    print(f"| filter data, gzip -9, per practice | ≤ {GOAL_BYTES_PER_PRACTICE:.0f} B | {per_practice:.1f} B "
-          f"| {met(per_practice, GOAL_BYTES_PER_PRACTICE)} |")
-    print(f"| filter data, raw / gzip | — | {len(data) / 1024:.0f} KiB / "
-          f"{len(gzip.compress(data, compresslevel=9)) / 1024:.0f} KiB | — |")
+    print(
+        f"| filter data, gzip -9, per practice | ≤ {GOAL_BYTES_PER_PRACTICE:.0f} B | {per_practice:.1f} B "
+        f"| {met(per_practice, GOAL_BYTES_PER_PRACTICE)} |"
+    )
+    print(
+        f"| filter data, raw / gzip | — | {len(data) / 1024:.0f} KiB / "
+        f"{len(gzip.compress(data, compresslevel=9)) / 1024:.0f} KiB | — |"
+    )
     print(f"| free-text keystroke (median; first one {result['text'][0]:.0f} ms) | — | {text_ms:.1f} ms | — |")
-    print(f"| explorer page HTML (every card, for no-JS readers), raw / gzip | — | {len(page_html) / 1048576:.1f} MiB"
-          f" / {len(gzip.compress(page_html)) / 1024:.0f} KiB | — |")
+    print(
+        f"| explorer page HTML (every card, for no-JS readers), raw / gzip | — | {len(page_html) / 1048576:.1f} MiB"
+        f" / {len(gzip.compress(page_html)) / 1024:.0f} KiB | — |"
+    )
     print(f"| page load → filters ready (local server) | — | {result['ready'] * 1000:.0f} ms | — |")
 
 

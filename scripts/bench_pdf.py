@@ -57,8 +57,9 @@ def measure(practices: Path, output: Path, cache: Path) -> tuple[float, float, s
     """(seconds, peak MB of the process tree, "laid out / reused", CPU seconds) of one fresh process."""
     cpu = _cpu_of_ended_children()
     started = time.perf_counter()
-    process = psutil.Popen([sys.executable, "-c", CHILD, str(practices), str(output), str(cache)],
-                           stdout=subprocess.PIPE, text=True)
+    process = psutil.Popen(
+        [sys.executable, "-c", CHILD, str(practices), str(output), str(cache)], stdout=subprocess.PIPE, text=True
+    )
     peak = 0
     while process.poll() is None:
         try:
@@ -95,12 +96,23 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         synthetic = Path(tmp) / "synthetic"
         if args.count:
-            subprocess.run([sys.executable, str(ROOT / "scripts" / "synthetic_corpus.py"), str(synthetic),
-                            "--count", str(args.count)], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(ROOT / "scripts" / "synthetic_corpus.py"),
+                    str(synthetic),
+                    "--count",
+                    str(args.count),
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         real = Path(tmp) / "practices"
         shutil.copytree(ROOT / "practices", real)  # edited below: never the project's own files
-        corpora = [("real collection (practices/)", real, False),
-                   (f"{args.count} synthetic practices", synthetic, True)][:2 if args.count else 1]
+        corpora = [
+            ("real collection (practices/)", real, False),
+            (f"{args.count} synthetic practices", synthetic, True),
+        ][: 2 if args.count else 1]
         for label, folder, has_goal in corpora:
             output = Path(tmp) / "out"
             cold, edited = [], []
@@ -111,22 +123,38 @@ def main() -> int:
                 edit_one_sheet(folder, run)
                 edited.append(measure(folder, output, cache))
             for case, runs in (("cold (empty cache)", cold), ("one sheet edited", edited)):
-                print(f"{label}, {case}: {[f'{s:.1f} s / {m:.0f} MB / CPU {c:.1f} s' for s, m, _, c in runs]}",
-                      file=sys.stderr)
+                print(
+                    f"{label}, {case}: {[f'{s:.1f} s / {m:.0f} MB / CPU {c:.1f} s' for s, m, _, c in runs]}",
+                    file=sys.stderr,
+                )
                 pdf = output / "recueil.pdf"
                 size = f"{pages(pdf)} ({pdf.stat().st_size / 1e6:.1f} MB)"
-                rows.append((label, case, len(list(folder.glob("*.md"))), size,
-                             statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs),
-                             runs[-1][2], statistics.median(r[3] for r in runs), has_goal))
+                rows.append(
+                    (
+                        label,
+                        case,
+                        len(list(folder.glob("*.md"))),
+                        size,
+                        statistics.median(r[0] for r in runs),
+                        statistics.median(r[1] for r in runs),
+                        runs[-1][2],
+                        statistics.median(r[3] for r in runs),
+                        has_goal,
+                    )
+                )
     print(f"Compendium PDF (recueil.pdf), median of {args.runs} runs, {os.cpu_count()} CPU(s)\n")
-    print("| corpus | build | sheets | pages (file) | documents laid out / reused | time | CPU time "
-          "| memory (peak, all processes) | goal | met |")
+    print(
+        "| corpus | build | sheets | pages (file) | documents laid out / reused | time | CPU time "
+        "| memory (peak, all processes) | goal | met |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|---:|---|---|")
     for label, case, sheets, page_count, seconds, megabytes, counts, cpu, has_goal in rows:
         goal = f"≤ {GOAL_SECONDS:.0f} s, ≤ {GOAL_MB:.0f} MB" if has_goal else "—"
         met = ("yes" if seconds <= GOAL_SECONDS and megabytes <= GOAL_MB else "no") if has_goal else "—"
-        print(f"| {label} | {case} | {sheets} | {page_count} | {counts} | {seconds:.1f} s | {cpu:.1f} s "
-              f"| {megabytes:.0f} MB | {goal} | {met} |")
+        print(
+            f"| {label} | {case} | {sheets} | {page_count} | {counts} | {seconds:.1f} s | {cpu:.1f} s "
+            f"| {megabytes:.0f} MB | {goal} | {met} |"
+        )
     return 0
 
 

@@ -30,8 +30,9 @@ def main() -> int:
         settings = settings.with_practices(args.pratiques.resolve())
     started = time.perf_counter()
     try:
-        written = pdfs_from_folder(settings.practices_dir, args.output, compendium_options(settings),
-                                   cache=settings.root / CACHE_FOLDER)
+        written = pdfs_from_folder(
+            settings.practices_dir, args.output, compendium_options(settings), cache=settings.root / CACHE_FOLDER
+        )
     except PdfError as error:
         print(error, file=sys.stderr)
         return 1

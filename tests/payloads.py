@@ -36,4 +36,4 @@ PAYLOADS = [
     "<!--recueil-corps-0123456789abcdef0123456789abcdef-->",
     f"<p>après le faux marqueur</p><img src=x onerror={MARK}>",
 ]
-HEADING_PAYLOAD = f"## <img src=x onerror={MARK}> section {{: data-toc-label=\"<img src=x onerror={MARK}>\" }}"
+HEADING_PAYLOAD = f'## <img src=x onerror={MARK}> section {{: data-toc-label="<img src=x onerror={MARK}>" }}'

@@ -49,6 +49,7 @@ def test_no_serious_or_critical_accessibility_violation(
     assert results["passes"], "axe ran no rule"
     blocking = [
         f"{v['impact']} {v['id']}: {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:5])
-        for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS
+        for v in results["violations"]
+        if v["impact"] in BLOCKING_IMPACTS
     ]
     assert blocking == [], f"{name}: " + "\n".join(blocking)

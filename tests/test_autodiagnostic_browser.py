@@ -81,18 +81,22 @@ def test_answers_update_grid_and_plan_as_the_core_computes(page: Any, project_se
     assert expected["plan"]  # the sample puts practices in the plan
     # The plan as read on the page, and the grid's numbers as text
     assert page.locator("#rc-ad-plan > li > a").all_inner_texts() == [
-        p.titre for p in ad.plan(PRACTICES, profile, answers)]
+        p.titre for p in ad.plan(PRACTICES, profile, answers)
+    ]
     # Each with the recommendations that cite it, linked to the synthesis
     citing = INDEX.citing
     shown_links = page.locator("#rc-ad-plan > li").evaluate_all(
-        "items => items.map(li => Array.from(li.querySelectorAll('.rc-ad__meta a')).map(a => a.getAttribute('href')))")
-    assert shown_links == [[f"../recommandations/#{r.id}" for r in citing.get(p.slug, ())]
-                           for p in ad.plan(PRACTICES, profile, answers)]
+        "items => items.map(li => Array.from(li.querySelectorAll('.rc-ad__meta a')).map(a => a.getAttribute('href')))"
+    )
+    assert shown_links == [
+        [f"../recommandations/#{r.id}" for r in citing.get(p.slug, ())] for p in ad.plan(PRACTICES, profile, answers)
+    ]
     assert any(shown_links)
     for cell in ad.grid(PRACTICES, profile, answers):
         text = page.inner_text(f'[data-cellule="{cell.theme}/{cell.moment}"]')
-        assert text == (f"{cell.in_place} sur {cell.total} ({cell.percent}\u202f%)" if cell.total
-                        else "aucune pratique applicable")
+        assert text == (
+            f"{cell.in_place} sur {cell.total} ({cell.percent}\u202f%)" if cell.total else "aucune pratique applicable"
+        )
 
 
 def test_questions_answer_from_the_keyboard(page: Any, project_server: Server) -> None:
@@ -105,7 +109,8 @@ def test_questions_answer_from_the_keyboard(page: Any, project_server: Server) -
     assert group.locator("input:checked").get_attribute("value") == "en-cours"
     assert shown_results(page)["plan"] == [slug]
     assert page.locator(f'input[name="r-{slug}"]').evaluate_all(
-        "inputs => inputs.map(i => i.labels[0].textContent.trim())") == [c.libelle for c in ad.answer_choices()]
+        "inputs => inputs.map(i => i.labels[0].textContent.trim())"
+    ) == [c.libelle for c in ad.answer_choices()]
 
 
 def test_reload_keeps_answers_and_effacer_clears_them(page: Any, project_server: Server) -> None:
@@ -120,7 +125,9 @@ def test_reload_keeps_answers_and_effacer_clears_them(page: Any, project_server:
     assert state(page) == before
     page.click("#rc-ad-effacer")
     assert page.locator("#rc-ad input:checked").evaluate_all("l => l.map(i => i.name + '=' + i.value)") == [
-        "type=", "taille="]
+        "type=",
+        "taille=",
+    ]
     assert shown_results(page)["plan"] == []
     page.reload()
     page.wait_for_selector("#rc-ad[data-pret]")
@@ -128,8 +135,9 @@ def test_reload_keeps_answers_and_effacer_clears_them(page: Any, project_server:
     assert page.evaluate("localStorage.getItem('recueil-autodiagnostic')") is None
 
 
-def test_download_validates_and_restore_gives_the_same_state(browser: Any, project_server: Server,
-                                                              tmp_path: Path) -> None:
+def test_download_validates_and_restore_gives_the_same_state(
+    browser: Any, project_server: Server, tmp_path: Path
+) -> None:
     requests: list[str] = []
     context = browser.new_context(accept_downloads=True)
     context.on("request", lambda request: requests.append(request.url))

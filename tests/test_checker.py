@@ -18,15 +18,14 @@ from recueil.format.slugs import slugify
 from recueil.load.collection import load_collection
 
 BROKEN = CORPUS / "broken"
-EXPECTED: dict[str, list[list[object]]] = yaml.safe_load(
-    (CORPUS / "broken.expected.yml").read_text(encoding="utf-8")
-)
+EXPECTED: dict[str, list[list[object]]] = yaml.safe_load((CORPUS / "broken.expected.yml").read_text(encoding="utf-8"))
 
 
 def _fingerprint(folder: Path) -> dict[str, str]:
     return {
         str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*")) if path.is_file()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
     }
 
 
@@ -68,7 +67,10 @@ def test_checking_modifies_no_file() -> None:
 def test_cli_reports_every_broken_file_in_one_run_and_fails() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "recueil.cli", "check", "broken"],
-        cwd=CORPUS, capture_output=True, text=True, env={**os.environ, "GITHUB_ACTIONS": ""},
+        cwd=CORPUS,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GITHUB_ACTIONS": ""},
     )
     assert result.returncode == 1
     reported = {line.split(":", 1)[0] for line in result.stdout.splitlines()}
@@ -79,7 +81,10 @@ def test_cli_reports_every_broken_file_in_one_run_and_fails() -> None:
 def test_cli_prints_github_annotations_in_actions() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "recueil.cli", "check", "broken/theme-inconnu.md"],
-        cwd=CORPUS, capture_output=True, text=True, env={**os.environ, "GITHUB_ACTIONS": "true"},
+        cwd=CORPUS,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GITHUB_ACTIONS": "true"},
     )
     assert result.returncode == 1
     assert result.stdout.startswith("::error file=broken/theme-inconnu.md,line=4::valeur « relation-usager »")
@@ -96,7 +101,9 @@ def test_cli_passes_on_a_valid_corpus() -> None:
 def test_a_single_file_is_checked_against_its_siblings() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "recueil.cli", "check", "broken/lien-vers-soi.md"],
-        cwd=CORPUS, capture_output=True, text=True,
+        cwd=CORPUS,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
@@ -127,10 +134,13 @@ def test_recommendations_must_cite_existing_published_practices(tmp_path: Path) 
     assert any(line == 8 and "pratique inexistante « omega »" in message for line, message in problems)
 
 
-@pytest.mark.parametrize(("title", "slug"), [
-    ("Former les agents d'accueil à la désescalade", "former-les-agents-d-accueil-a-la-desescalade"),
-    ("Mise en œuvre : l’État & les élus !", "mise-en-oeuvre-l-etat-les-elus"),
-])
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Former les agents d'accueil à la désescalade", "former-les-agents-d-accueil-a-la-desescalade"),
+        ("Mise en œuvre : l’État & les élus !", "mise-en-oeuvre-l-etat-les-elus"),
+    ],
+)
 def test_slugify(title: str, slug: str) -> None:
     assert slugify(title) == slug
 

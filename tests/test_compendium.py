@@ -88,9 +88,13 @@ def _outline(reader: PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:
 
 def test_compendium_page_groups_every_published_practice_by_first_theme_and_moment(fixture_site: Build) -> None:
     page = fixture_site.page("recueil/")
-    chapters = [(section["id"].removeprefix("theme-"),
-                 [a["id"].removeprefix("p-") for a in section.select("article.rc-fiche-imprimable")])
-                for section in page.select("section.rc-chapitre")]
+    chapters = [
+        (
+            section["id"].removeprefix("theme-"),
+            [a["id"].removeprefix("p-") for a in section.select("article.rc-fiche-imprimable")],
+        )
+        for section in page.select("section.rc-chapitre")
+    ]
     assert chapters == _expected_order()
     assert sorted(slug for _, slugs in chapters for slug in slugs) == sorted(PUBLISHED)
     cover = page.select_one(".rc-couverture")
@@ -105,15 +109,18 @@ def test_compendium_page_has_contents_recommendations_index_and_sources(fixture_
     toc = [a["href"] for a in page.select("#sommaire a")]
     assert toc[:2] == ["#introduction", "#recommandations"]
     assert [h for h in toc if h.startswith("#p-")] == [f"#p-{s}" for _, slugs in _expected_order() for s in slugs]
-    recommendations = [r["id"].removeprefix("recommandation-")
-                       for r in page.select("#recommandations .rc-recommandation")]
+    recommendations = [
+        r["id"].removeprefix("recommandation-") for r in page.select("#recommandations .rc-recommandation")
+    ]
     assert recommendations == [r.id for r in VALID.recommendations]
     first = page.select_one("#recommandation-r01-proteger")
     assert [(div.dt.get_text(), div.dd.get_text()) for div in first.select(".rc-engagement > div")] == [
-        ("Portée par", "Direction générale, Ressources humaines"), ("Échéance", "Immédiat")
+        ("Portée par", "Direction générale, Ressources humaines"),
+        ("Échéance", "Immédiat"),
     ]
     assert [li.get_text() for li in first.select(".rc-indicateurs li")] == [
-        "Procédure écrite diffusée à tous les encadrants", "Délai de réponse aux demandes suivi chaque trimestre"
+        "Procédure écrite diffusée à tous les encadrants",
+        "Délai de réponse aux demandes suivi chaque trimestre",
     ]
     keywords = {k for p in PUBLISHED.values() for k in p.mots_cles}
     assert {dt.get_text() for dt in page.select("#index-mots-cles dt")} == keywords
@@ -187,9 +194,13 @@ def test_pdf_metadata_and_language(fixture_site: Build) -> None:
 
 def _fonts(reader: PdfReader) -> list[Any]:
     """Every font dictionary of the file, the stamped header's (in a form XObject) included."""
-    return [obj for number in range(1, reader.trailer["/Size"])
-            if isinstance(obj := _object(reader, number), DictionaryObject) and obj.get("/Type") == "/Font"
-            and obj.get("/Subtype") != "/Type0"]  # a Type0 font is a wrapper: its CIDFont is listed too
+    return [
+        obj
+        for number in range(1, reader.trailer["/Size"])
+        if isinstance(obj := _object(reader, number), DictionaryObject)
+        and obj.get("/Type") == "/Font"
+        and obj.get("/Subtype") != "/Type0"
+    ]  # a Type0 font is a wrapper: its CIDFont is listed too
 
 
 def _object(reader: PdfReader, number: int) -> Any:
@@ -225,13 +236,18 @@ def test_pdf_running_header_and_page_x_of_y(fixture_site: Build) -> None:
     assert "page 1 /" not in texts[0] and "Recueil de bonnes pratiques" in texts[0]  # the cover: no header
     for number, text in enumerate(texts[1:], start=2):
         assert text.endswith(f"page {number} / {total}"), (number, text[-80:])
-        assert text.split(" Recueil de bonnes pratiques ")[0] in {"Sommaire", "Introduction",
-                                                                  "Synthèse des recommandations",
-                                                                  "Index des mots-clés", "Sources",
-                                                                  *(t.libelle for t in THEMES.terms)}, text[:80]
+        assert text.split(" Recueil de bonnes pratiques ")[0] in {
+            "Sommaire",
+            "Introduction",
+            "Synthèse des recommandations",
+            "Index des mots-clés",
+            "Sources",
+            *(t.libelle for t in THEMES.terms),
+        }, text[:80]
     reader = PdfReader(_pdf(fixture_site))
-    for theme, children in ((title, children) for title, _, children in _outline(reader) if title in
-                            {t.libelle for t in THEMES.terms}):
+    for theme, children in (
+        (title, children) for title, _, children in _outline(reader) if title in {t.libelle for t in THEMES.terms}
+    ):
         for _, page in children:  # a sheet's pages are headed by the theme of its chapter
             assert texts[page - 1].startswith(f"{theme} Recueil de bonnes pratiques"), texts[page - 1][:80]
 
@@ -256,10 +272,16 @@ def test_pdf_links_lead_to_the_page_of_their_target(fixture_site: Build) -> None
     links = _links(reader)
     assert not [target for _, target in links if isinstance(target, str) and not target.startswith("https://")]
     internal = [(page, target) for page, target in links if isinstance(target, int)]
-    contents = [target for page, target in internal if texts[page - 1].split(" Recueil de bonnes pratiques ")[0]
-                == "Sommaire"]
-    first_pages = {p.titre: number for _, _, children in _outline(reader) for p in PUBLISHED.values()
-                   for title, number in children if title == p.titre}
+    contents = [
+        target for page, target in internal if texts[page - 1].split(" Recueil de bonnes pratiques ")[0] == "Sommaire"
+    ]
+    first_pages = {
+        p.titre: number
+        for _, _, children in _outline(reader)
+        for p in PUBLISHED.values()
+        for title, number in children
+        if title == p.titre
+    }
     # The contents link every sheet, to the page where it starts.
     assert set(first_pages.values()) <= set(contents)
     # recueil.pdf#p-<slug> opens a sheet: the named destinations lead to the sheets' first pages.
@@ -304,9 +326,11 @@ def test_pdf_recommendations_say_who_carries_them_by_when_and_how_to_check(fixtu
     texts = _page_texts(_pdf(fixture_site))
     part = next(text for text in texts if "Portée par" in text)
     assert "Immédiat : à engager sans attendre" in part
-    assert ("Portée par : Direction générale, Ressources humaines Échéance : Immédiat "
-            "Indicateurs de réalisation : • Procédure écrite diffusée à tous les encadrants "
-            "• Délai de réponse aux demandes suivi chaque trimestre Pratiques qui l'illustrent") in part
+    assert (
+        "Portée par : Direction générale, Ressources humaines Échéance : Immédiat "
+        "Indicateurs de réalisation : • Procédure écrite diffusée à tous les encadrants "
+        "• Délai de réponse aux demandes suivi chaque trimestre Pratiques qui l'illustrent"
+    ) in part
     assert "Portée par : Élus Échéance : Pluriannuel" in part
 
 
@@ -339,8 +363,9 @@ def test_one_pdf_per_theme_holds_exactly_that_themes_practices(fixture_site: Bui
         outline = _outline(reader)
         sheets = [child for title, _, children in outline if title == theme.libelle for child, _ in children]
         assert sorted(sheets) == sorted(p.titre for p in members)
-        assert [title for title, _, _ in outline if title in THEMES.ids or title in
-                {t.libelle for t in THEMES.terms}] == [theme.libelle]
+        assert [
+            title for title, _, _ in outline if title in THEMES.ids or title in {t.libelle for t in THEMES.terms}
+        ] == [theme.libelle]
         assert reader.metadata.title == f"Recueil de bonnes pratiques — {theme.libelle}"
 
 
@@ -353,8 +378,22 @@ def test_screenshots_of_the_first_pages(fixture_site: Build) -> None:
     for old in SCREENSHOTS.glob("*.png"):
         old.unlink()
     for name, page in (("1-couverture", 1), ("2-sommaire", 2), ("3-fiche", first_sheet)):
-        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page), "-singlefile", str(path),
-                        str(SCREENSHOTS / name)], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "70",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                str(path),
+                str(SCREENSHOTS / name),
+            ],
+            check=True,
+        )
     shots = sorted(SCREENSHOTS.glob("*.png"))
     assert [p.stem for p in shots] == ["1-couverture", "2-sommaire", "3-fiche"]
     for shot in shots:
@@ -375,8 +414,9 @@ def test_a_changed_practice_appears_changed_in_the_next_build(tmp_path: Path) ->
     assert old_title in " ".join(_page_texts(_pdf(first)))
     sheet = practices / "beta-accueillir.md"
     new_title = "Bêta : un titre changé entre deux constructions"
-    sheet.write_text(sheet.read_text(encoding="utf-8").replace(PUBLISHED["beta-accueillir"].titre, new_title),
-                     encoding="utf-8")
+    sheet.write_text(
+        sheet.read_text(encoding="utf-8").replace(PUBLISHED["beta-accueillir"].titre, new_title), encoding="utf-8"
+    )
     second = mkdocs_build(tmp_path, practices, pdf=True)
     assert second.returncode == 0, second.output
     # The second build took the unchanged sheets from the cache (tmp_path/.cache/recueil-pdf).

@@ -19,35 +19,61 @@ from recueil.format.placeholder import MARKER
 from recueil.load.collection import SLUG, SLUG_MAX, load_collection
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-OPTIONS = ["--themes", "politique-rh,relation-usagers", "--moments", "prevenir", "--nature", "initiative-locale",
-           "--roles", "rh,agents", "--effort", "faible"]
+OPTIONS = [
+    "--themes",
+    "politique-rh,relation-usagers",
+    "--moments",
+    "prevenir",
+    "--nature",
+    "initiative-locale",
+    "--roles",
+    "rh,agents",
+    "--effort",
+    "faible",
+]
 FILLED_SOURCE = {"titre": "Code général de la fonction publique, article L. 134-5", "editeur": "Légifrance"}
 
 
 def recueil(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "GITHUB_ACTIONS": ""}
-    return subprocess.run([sys.executable, "-m", "recueil.cli", *args], cwd=cwd, input=stdin,
-                          capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "recueil.cli", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
 
 
 def fill_placeholders(path: Path) -> None:
     """Replace every placeholder the way a contributor would: real text, real source."""
     text = path.read_text(encoding="utf-8")
-    text = re.sub(r"resume: .*", "resume: Une pratique décrite en une phrase assez longue pour la liste des fiches.",
-                  text)
-    text = re.sub(r"- titre: .*\n  editeur: .*",
-                  f"- titre: \"{FILLED_SOURCE['titre']}\"\n  editeur: {FILLED_SOURCE['editeur']}", text)
+    text = re.sub(
+        r"resume: .*", "resume: Une pratique décrite en une phrase assez longue pour la liste des fiches.", text
+    )
+    text = re.sub(
+        r"- titre: .*\n  editeur: .*",
+        f'- titre: "{FILLED_SOURCE["titre"]}"\n  editeur: {FILLED_SOURCE["editeur"]}',
+        text,
+    )
     text = re.sub(r"« À compléter : [^»]*»", "Un paragraphe rédigé par la collectivité.", text)
     path.write_text(text, encoding="utf-8")
 
 
 TITLES = [
     ("Former les agents d'accueil à la désescalade", "former-les-agents-d-accueil-a-la-desescalade"),
-    ("Mettre en œuvre l’accueil sur rendez-vous à l’état civil",
-     "mettre-en-oeuvre-l-accueil-sur-rendez-vous-a-l-etat-civil"),
+    (
+        "Mettre en œuvre l’accueil sur rendez-vous à l’état civil",
+        "mettre-en-oeuvre-l-accueil-sur-rendez-vous-a-l-etat-civil",
+    ),
     ("« Écouter, reformuler, apaiser » : la méthode ÉCOUTE", "ecouter-reformuler-apaiser-la-methode-ecoute"),
-    ("Élaborer, avec les organisations syndicales, le médecin de prévention et le conseiller de prévention, "
-     "un protocole", None),  # long: cut at a word boundary
+    (
+        "Élaborer, avec les organisations syndicales, le médecin de prévention et le conseiller de prévention, "
+        "un protocole",
+        None,
+    ),  # long: cut at a word boundary
 ]
 
 
@@ -102,9 +128,24 @@ def test_new_never_overwrites(tmp_path: Path) -> None:
 
 
 def test_new_refuses_invalid_answers_and_says_why(tmp_path: Path) -> None:
-    result = recueil("new", "--titre", "Court", "--themes", "politique-rh,rh", "--moments", "prevenir",
-                     "--nature", "initiative-locale", "--roles", "rh", "--effort", "faible", "--dossier", ".",
-                     cwd=tmp_path)
+    result = recueil(
+        "new",
+        "--titre",
+        "Court",
+        "--themes",
+        "politique-rh,rh",
+        "--moments",
+        "prevenir",
+        "--nature",
+        "initiative-locale",
+        "--roles",
+        "rh",
+        "--effort",
+        "faible",
+        "--dossier",
+        ".",
+        cwd=tmp_path,
+    )
     assert result.returncode == 1
     assert "« titre » est trop court" in result.stderr
     assert "valeur « rh » inconnue pour « themes n° 2 »" in result.stderr
@@ -137,8 +178,13 @@ def test_stale_practice_warns_through_the_cli_without_failing(tmp_path: Path) ->
         f"gamma-cooperer.md:{line}: avertissement : fiche non relue depuis le 2019-03-01 (plus de 3 ans) : "
         "relisez-la et mettez à jour « revise_le »"
     ]
-    annotated = subprocess.run([sys.executable, "-m", "recueil.cli", "check", "."], cwd=tmp_path,
-                               capture_output=True, text=True, env={**os.environ, "GITHUB_ACTIONS": "true"})
+    annotated = subprocess.run(
+        [sys.executable, "-m", "recueil.cli", "check", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GITHUB_ACTIONS": "true"},
+    )
     assert annotated.stdout.startswith(f"::warning file=gamma-cooperer.md,line={line}::fiche non relue")
 
 
@@ -156,12 +202,17 @@ def test_report_summarises_the_collection(tmp_path: Path) -> None:
     shutil.copytree(CORPUS / "valid", practices)
     # The fixture documents no example and links every source: give one of each case.
     alpha = practices / "alpha-proteger.md"
-    alpha.write_text(alpha.read_text(encoding="utf-8").replace(
-        "sources:", "exemples:\n  - collectivite: Ville d'Exemple\n    source: https://exemple.test/ex\nsources:"
-    ), encoding="utf-8")
+    alpha.write_text(
+        alpha.read_text(encoding="utf-8").replace(
+            "sources:", "exemples:\n  - collectivite: Ville d'Exemple\n    source: https://exemple.test/ex\nsources:"
+        ),
+        encoding="utf-8",
+    )
     gamma = practices / "gamma-cooperer.md"
-    gamma.write_text(gamma.read_text(encoding="utf-8").replace('    url: "https://exemple.test/gamma-cooperer"\n', ""),
-                     encoding="utf-8")
+    gamma.write_text(
+        gamma.read_text(encoding="utf-8").replace('    url: "https://exemple.test/gamma-cooperer"\n', ""),
+        encoding="utf-8",
+    )
     today = dt.date(2029, 6, 1)
     result = recueil("report", "--date", today.isoformat(), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -170,8 +221,10 @@ def test_report_summarises_the_collection(tmp_path: Path) -> None:
     assert markdown.startswith("# Rapport du recueil au 2029-06-01\n")
     rows = _table(markdown)
     assert rows["Politique RH"] == [
-        *(sum("politique-rh" in p.themes and m in p.moments for p in published)
-          for m in ("prevenir", "faire-face", "accompagner")),
+        *(
+            sum("politique-rh" in p.themes and m in p.moments for p in published)
+            for m in ("prevenir", "faire-face", "accompagner")
+        ),
         sum("politique-rh" in p.themes for p in published),
     ]
     assert rows["Total"][-1] == len(published) == 4

@@ -94,9 +94,12 @@ def test_rules_beyond_the_schema_are_reported_at_their_line(tmp_path: Path) -> N
     problems = [(p.path, p.line, p.message) for p in load_collection(folder, root=tmp_path).problems]
     lines = broken.splitlines()
     duplicate = lines.index("- id: signalements-brest-metropole", lines.index("- id: signalements-brest-metropole") + 1)
-    assert ("practices/chiffres.yml", duplicate + 1,
-            "identifiant de graphique « signalements-brest-metropole » en double (déjà ligne "
-            f"{lines.index('- id: signalements-brest-metropole') + 1})") in problems
+    assert (
+        "practices/chiffres.yml",
+        duplicate + 1,
+        "identifiant de graphique « signalements-brest-metropole » en double (déjà ligne "
+        f"{lines.index('- id: signalements-brest-metropole') + 1})",
+    ) in problems
     units = [message for path, _, message in problems if "même unité" in message]
     assert units == ["les chiffres d'un même graphique doivent avoir la même unité (reçu : faits, incidents)"]
 
@@ -109,9 +112,16 @@ def test_the_real_figures_file_is_clean() -> None:
 
 def _chart(*values: float, unit: str = "%", kind: str = "barres") -> Chart:
     source = Source(titre="Source", editeur="Éditeur", url="https://exemple.fr")
-    return Chart(id="c", titre="Titre du graphique", description="Description du graphique.", type=kind,  # type: ignore[arg-type]
-                 chiffres=tuple(Figure(libelle=f"Chiffre {i}", valeur=v, unite=unit, annee=2020 + i, source=source)
-                                for i, v in enumerate(values)))
+    return Chart(
+        id="c",
+        titre="Titre du graphique",
+        description="Description du graphique.",
+        type=kind,  # type: ignore[arg-type]
+        chiffres=tuple(
+            Figure(libelle=f"Chiffre {i}", valeur=v, unite=unit, annee=2020 + i, source=source)
+            for i, v in enumerate(values)
+        ),
+    )
 
 
 def test_scale_and_bar_lengths() -> None:

@@ -37,8 +37,9 @@ def _values(practice: Practice, field: str) -> set[str]:
 
 
 def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text.lower().replace("œ", "oe"))
-                   if not unicodedata.combining(c))
+    return "".join(
+        c for c in unicodedata.normalize("NFD", text.lower().replace("œ", "oe")) if not unicodedata.combining(c)
+    )
 
 
 def _passes(practice: Practice, field: str, wanted: tuple[str, ...]) -> bool:
@@ -55,16 +56,22 @@ def _text_passes(practice: Practice, text: str) -> bool:
 
 
 def expected_titles(selection: Selection, text: str = "") -> list[str]:
-    return [p.titre for p in INDEX.practices
-            if _text_passes(p, text) and all(_passes(p, f, selection.get(f, ())) for f in FACETS)]
+    return [
+        p.titre
+        for p in INDEX.practices
+        if _text_passes(p, text) and all(_passes(p, f, selection.get(f, ())) for f in FACETS)
+    ]
 
 
 def expected_counts(selection: Selection, text: str = "") -> dict[tuple[str, str], int]:
     """Per facet value: the practices it would give, the other facets' selections kept."""
     counts: dict[tuple[str, str], int] = {}
     for field in FACETS:
-        others = [p for p in INDEX.practices if _text_passes(p, text)
-                  and all(_passes(p, f, selection.get(f, ())) for f in FACETS if f != field)]
+        others = [
+            p
+            for p in INDEX.practices
+            if _text_passes(p, text) and all(_passes(p, f, selection.get(f, ())) for f in FACETS if f != field)
+        ]
         ids = vocabularies()[field].ids if field != "mots_cles" else tuple(k.slug for k in INDEX.keywords)
         for value in ids:
             counts[field, value] = sum(_passes(p, field, (value,)) for p in others)
@@ -72,6 +79,7 @@ def expected_counts(selection: Selection, text: str = "") -> dict[tuple[str, str
 
 
 # Browser helpers -------------------------------------------------------------------------------------------
+
 
 def open_explorer(page: Any, server: Server, query: str = "") -> None:
     page.goto(server.url + "pratiques/" + query)
@@ -119,8 +127,11 @@ SCENARIOS: dict[str, Selection] = {
     "theme-and-moment": {"themes": ("politique-rh",), "moments": ("prevenir",)},
     "authority-kind-includes-universal": {"collectivites": ("commune",)},
     "keyword-and-nature": {"mots_cles": ("plainte",), "nature": ("obligation-legale",)},
-    "partner-role-effort": {"partenaires": ("police-nationale", "parquet"), "roles": ("prevention", "elus"),
-                            "effort": ("moyen",)},
+    "partner-role-effort": {
+        "partenaires": ("police-nationale", "parquet"),
+        "roles": ("prevention", "elus"),
+        "effort": ("moyen",),
+    },
     "services": {"services": ("logement", "accueil")},
 }
 
@@ -191,8 +202,12 @@ def test_free_text_ignores_accents_and_case(explorer: Any) -> None:
 def test_sort_by_date_puts_the_latest_change_first(explorer: Any) -> None:
     select(explorer, {"themes": ("politique-rh",)})
     explorer.select_option("#rc-tri", "date")
-    expected = [p.titre for p in sorted((p for p in INDEX.practices if "politique-rh" in p.themes),
-                                        key=lambda p: p.last_change, reverse=True)]
+    expected = [
+        p.titre
+        for p in sorted(
+            (p for p in INDEX.practices if "politique-rh" in p.themes), key=lambda p: p.last_change, reverse=True
+        )
+    ]
     assert shown_titles(explorer) == expected
     assert url_selection(explorer)["tri"] == ["date"]
     explorer.select_option("#rc-tri", "titre")
@@ -290,8 +305,11 @@ def test_without_javascript_every_practice_is_listed(browser: Any, explorer_serv
 def paged_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A synthetic corpus larger than one page of results (50 cards)."""
     tmp = tmp_path_factory.mktemp("paged")
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "synthetic_corpus.py"), str(tmp / "practices"),
-                    "--count", "57"], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "synthetic_corpus.py"), str(tmp / "practices"), "--count", "57"],
+        check=True,
+        capture_output=True,
+    )
     server = serve_build(tmp, tmp / "practices")
     yield server
     server.close()

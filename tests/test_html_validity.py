@@ -22,15 +22,20 @@ def nu_errors(target: Path) -> list[str]:
         pytest.skip("java is not on PATH: the Nu HTML checker needs a Java runtime (Debian: default-jre-headless)")
     if not VNU.is_file():
         pytest.skip(f"{VNU} is missing: run `make npm`")
-    result = subprocess.run([java, "-jar", str(VNU), "--skip-non-html", "--errors-only", "--format", "json",
-                             str(target)], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--skip-non-html", "--errors-only", "--format", "json", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode in (0, 1), result.stderr  # 1: errors were found
     messages = json.loads(result.stderr)["messages"]  # the JSON report goes to stderr
     assert result.returncode == 0 or messages, result.stderr
     root = target if target.is_dir() else target.parent
     return [
         f"{Path(m['url'].removeprefix('file:')).relative_to(root)}:{m.get('lastLine', 0)}: {m['message']}"
-        for m in messages if m["type"] in ("error", "non-document-error")
+        for m in messages
+        if m["type"] in ("error", "non-document-error")
     ]
 
 
@@ -38,7 +43,9 @@ def test_the_checker_reports_invalid_markup(tmp_path: Path) -> None:
     # The test below means something only if the checker, run this way, does see errors.
     (tmp_path / "invalide.html").write_text(
         '<!doctype html>\n<html lang="fr"><title>x</title>\n<input type="checkbox" autocomplete="off">\n'
-        '<label for="absent">x</label>\n', encoding="utf-8")
+        '<label for="absent">x</label>\n',
+        encoding="utf-8",
+    )
     errors = nu_errors(tmp_path)
     assert len(errors) == 2, errors
     assert all(error.startswith("invalide.html:") for error in errors)

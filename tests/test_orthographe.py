@@ -24,14 +24,14 @@ INSTALL = "sudo apt-get install -y --no-install-recommends hunspell hunspell-fr"
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _NOISE = re.compile(
-    r"`[^`]*`"                      # inline code
-    r"|<code>.*?</code>"            # inline code written in HTML
-    r"|\]\([^)]*\)"                 # link targets
-    r"|https?://\S+"                # bare URLs
-    r"|<[^>]+>"                     # HTML tags
-    r"|\{:[^}]*\}"                  # attribute lists
-    r"|&\w+;"                       # HTML entities
-    r"|\*\[[^\]]*\]:.*"             # abbreviation definitions
+    r"`[^`]*`"  # inline code
+    r"|<code>.*?</code>"  # inline code written in HTML
+    r"|\]\([^)]*\)"  # link targets
+    r"|https?://\S+"  # bare URLs
+    r"|<[^>]+>"  # HTML tags
+    r"|\{:[^}]*\}"  # attribute lists
+    r"|&\w+;"  # HTML entities
+    r"|\*\[[^\]]*\]:.*"  # abbreviation definitions
     r"|\b[\w.-]+\.(?:fr|com|org|net|eu)\b"  # domain names written as text
 )
 # « l'INET », « d'Eurométropole » : the elided article is fine; the name behind it is checked alone.
@@ -168,11 +168,16 @@ needs_hunspell = pytest.mark.skipif(
 
 def _prose(folder: str) -> list[ProseLine]:
     if folder == "templates":
-        return [line for path in sorted((ROOT / "hooks" / "recueil" / "templates").rglob("*.md.j2"))
-                for line in template_lines(path)]
+        return [
+            line
+            for path in sorted((ROOT / "hooks" / "recueil" / "templates").rglob("*.md.j2"))
+            for line in template_lines(path)
+        ]
     lines = [line for path, keys in _sources() if path.parent.name == folder for line in prose_lines(path, keys)]
-    data_files = {"chiffres.yml": ("titre", "description", "libelle"),
-                  "recommandations.yml": ("titre", "texte", "indicateurs")}
+    data_files = {
+        "chiffres.yml": ("titre", "description", "libelle"),
+        "recommandations.yml": ("titre", "texte", "indicateurs"),
+    }
     for name, keys in data_files.items():
         if folder == "practices" and (ROOT / "practices" / name).exists():
             lines += yaml_lines(ROOT / "practices" / name, keys)
@@ -185,15 +190,20 @@ def test_french_spelling(folder: str) -> None:
     lines = _prose(folder)
     assert lines
     unknown = unknown_words(lines)
-    assert unknown == [], "Mots inconnus (corrigez-les, ou ajoutez un nom propre ou un sigle à " \
+    assert unknown == [], (
+        "Mots inconnus (corrigez-les, ou ajoutez un nom propre ou un sigle à "
         f"{WORD_LIST.relative_to(ROOT)}) :\n" + "\n".join(unknown)
+    )
 
 
 @needs_hunspell
 def test_the_spell_check_catches_a_misspelling(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
-    page.write_text("---\ntitle: Une pagge\n---\n\n# Titre\n\nUne frase avec `un_code` et "
-                    "[un lien](https://exemple.fr/motinconnu).\n\n```\nkodeinconnu\n```\n", encoding="utf-8")
+    page.write_text(
+        "---\ntitle: Une pagge\n---\n\n# Titre\n\nUne frase avec `un_code` et "
+        "[un lien](https://exemple.fr/motinconnu).\n\n```\nkodeinconnu\n```\n",
+        encoding="utf-8",
+    )
     lines = prose_lines(page, ("title",), shown="page.md")
     assert unknown_words(lines) == ["page.md:2: pagge (→ page)", "page.md:7: frase (→ phrase)"]
 

@@ -96,15 +96,22 @@ def test_the_parent_tree_matches_every_pages_marked_content(fixture_site: Build)
             for number, page in enumerate(pdf.pages, start=1):
                 elements = tree[int(page.obj.StructParents)]
                 assert isinstance(elements, Array)
-                mcids = [int(operands[1].MCID) for operands, operator in pikepdf.parse_content_stream(page)
-                         if operator == pikepdf.Operator("BDC") and isinstance(operands[1], Dictionary)
-                         and "/MCID" in operands[1]]
+                mcids = [
+                    int(operands[1].MCID)
+                    for operands, operator in pikepdf.parse_content_stream(page)
+                    if operator == pikepdf.Operator("BDC")
+                    and isinstance(operands[1], Dictionary)
+                    and "/MCID" in operands[1]
+                ]
                 assert mcids and sorted(mcids) == list(range(len(elements))), f"{path.name} page {number}"
                 for mcid in mcids:  # its element holds it: on its own page, or by reference to this one
                     element = elements[mcid]
                     held = [(element.Pg.objgen, int(k)) for k in _kids(element) if isinstance(k, int)]
-                    held += [(k.Pg.objgen, int(k.MCID)) for k in _kids(element) if isinstance(k, Dictionary)
-                             and k.get("/Type") == "/MCR"]
+                    held += [
+                        (k.Pg.objgen, int(k.MCID))
+                        for k in _kids(element)
+                        if isinstance(k, Dictionary) and k.get("/Type") == "/MCR"
+                    ]
                     assert (page.obj.objgen, mcid) in held, f"{path.name} page {number}, id {mcid}"
 
 
@@ -118,8 +125,9 @@ def test_every_link_is_described_and_tagged(fixture_site: Build) -> None:
                 assert str(annotation.get("/Contents", "")).strip(), f"{path.name}: a link without /Contents"
                 element = tree[int(annotation.StructParent)]
                 assert element.S == "/Link"
-                assert annotation.objgen in [k.Obj.objgen for k in _kids(element) if isinstance(k, Dictionary)
-                                             and k.get("/Type") == Name.OBJR]
+                assert annotation.objgen in [
+                    k.Obj.objgen for k in _kids(element) if isinstance(k, Dictionary) and k.get("/Type") == Name.OBJR
+                ]
                 if "/A" in annotation:  # a link out says its address
                     assert str(annotation.Contents) == str(annotation.A.URI)
                 else:
@@ -166,12 +174,15 @@ def test_no_text_lies_outside_marked_content_and_the_margins_are_artifacts(fixtu
             # The running header and "page X / Y" (every page but the cover) are pagination artifacts.
             for page in pdf.pages[1:]:
                 instructions = [(str(op), operands) for operands, op in pikepdf.parse_content_stream(page)]
-                stamp = next(i for i, (op, operands) in enumerate(instructions)
-                             if op == "Do" and operands[0] == Name("/RecueilMarges"))
+                stamp = next(
+                    i
+                    for i, (op, operands) in enumerate(instructions)
+                    if op == "Do" and operands[0] == Name("/RecueilMarges")
+                )
                 opening = max(i for i, (op, _) in enumerate(instructions[:stamp]) if op in {"BDC", "BMC"})
                 tag, properties = instructions[opening][1]
                 assert tag == Name.Artifact and properties.Type == Name.Pagination
-                assert "EMC" not in [op for op, _ in instructions[opening + 1:stamp]]
+                assert "EMC" not in [op for op, _ in instructions[opening + 1 : stamp]]
 
 
 def _struct_text(build: Build) -> str:
@@ -204,8 +215,9 @@ def test_every_sheet_title_is_a_heading_in_page_order(fixture_site: Build) -> No
     assert headings[0] == ("H1", COMPENDIUM.options.title)
     parts = [text for level, text in headings if level == "H2"]
     assert parts == [title for _, title in COMPENDIUM.parts]
-    titles = [text for level, text in headings if level == "H3" and text in {
-        s.practice.titre for s in COMPENDIUM.sheets}]
+    titles = [
+        text for level, text in headings if level == "H3" and text in {s.practice.titre for s in COMPENDIUM.sheets}
+    ]
     assert titles == [s.practice.titre for s in COMPENDIUM.sheets]
     # In the tree in page order: each sheet's heading on the page its named destination opens.
     with _recueil(fixture_site) as pdf:

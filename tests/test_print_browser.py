@@ -28,8 +28,7 @@ def test_selection_page_shows_exactly_the_named_sheets_in_order(server: str, bro
     assert shown == ["p-gamma-cooperer", "p-alpha-proteger"]
     titles = page.locator(".rc-selection__fiches h3").all_inner_texts()
     assert titles == [PUBLISHED["gamma-cooperer"].titre, PUBLISHED["alpha-proteger"].titre]
-    assert status.inner_text() == ("2 pratiques sélectionnées. "
-                                   "Pratiques introuvables : inconnue, epsilon-brouillon.")
+    assert status.inner_text() == ("2 pratiques sélectionnées. Pratiques introuvables : inconnue, epsilon-brouillon.")
     assert page.locator(".rc-selection__imprimer").is_visible()
     page.emulate_media(media="print")
     assert not page.locator(".rc-selection__imprimer").is_visible()
@@ -66,8 +65,9 @@ def test_compendium_prints_each_sheet_on_a_new_page(server: str, browser: Any) -
     page.goto(f"{server}recueil/")
     assert not page.locator(".rc-qr").first.is_visible()  # on screen, a code to this very page is useless
     page.emulate_media(media="print")
-    breaks = page.eval_on_selector_all("article.rc-fiche-imprimable",
-                                       "nodes => nodes.map(n => getComputedStyle(n).breakBefore)")
+    breaks = page.eval_on_selector_all(
+        "article.rc-fiche-imprimable", "nodes => nodes.map(n => getComputedStyle(n).breakBefore)"
+    )
     assert breaks == ["page"] * len(PUBLISHED)
     assert page.locator(".rc-qr").first.is_visible()
     assert not page.locator(".rc-recueil-actions").is_visible()

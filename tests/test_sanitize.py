@@ -40,7 +40,8 @@ def _hostile_collection() -> Collection:
     practices[0] = dataclasses.replace(practices[0], body=_hostile_body(practices[0].body))
     # An unclosed comment runs into the closing marker: the body must still be cleaned.
     practices[1] = dataclasses.replace(
-        practices[1], body=practices[1].body + f"\n<img src=x onerror={MARK}>\n\n<!-- ouvert\n")
+        practices[1], body=practices[1].body + f"\n<img src=x onerror={MARK}>\n\n<!-- ouvert\n"
+    )
     return dataclasses.replace(collection, practices=tuple(practices), problems=())
 
 
@@ -67,13 +68,25 @@ def test_the_sanitiser_keeps_what_markdown_produces() -> None:
         '<a href="../autre/">relatif</a><sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup></p>'
         '<div class="admonition warning"><p class="admonition-title">Attention</p><p>texte</p></div>'
         '<details class="note" open><summary>Plus</summary><p>détail</p></details>'
-        '<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>b</td></tr></tbody></table>'
+        "<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>b</td></tr></tbody></table>"
         '<img alt="schéma" src="../../assets/schema.png"><dl><dt>terme</dt><dd>définition</dd></dl>'
     )
     cleaned = sanitize.clean(html)
-    for kept in ('class="headerlink"', 'class="admonition warning"', 'class="admonition-title"', "<abbr",
-                 'href="https://www.legifrance.gouv.fr/"', 'href="mailto:contact@ville.fr"', 'href="../autre/"',
-                 'id="fnref:1"', "<details", "<summary>", "<table>", 'src="../../assets/schema.png"', "<dl>"):
+    for kept in (
+        'class="headerlink"',
+        'class="admonition warning"',
+        'class="admonition-title"',
+        "<abbr",
+        'href="https://www.legifrance.gouv.fr/"',
+        'href="mailto:contact@ville.fr"',
+        'href="../autre/"',
+        'id="fnref:1"',
+        "<details",
+        "<summary>",
+        "<table>",
+        'src="../../assets/schema.png"',
+        "<dl>",
+    ):
         assert kept in cleaned, kept
 
 
@@ -177,8 +190,9 @@ def test_the_pdf_holds_no_script_and_no_foreign_resource(hostile_site: Path) -> 
 
 
 def test_an_unclosed_comment_does_not_escape_the_allow_list(hostile_site: Path) -> None:
-    page = BeautifulSoup((hostile_site / "pratiques" / "beta-accueillir" / "index.html").read_text(encoding="utf-8"),
-                         "html.parser")
+    page = BeautifulSoup(
+        (hostile_site / "pratiques" / "beta-accueillir" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
     assert [tag.name for tag in page.find_all(True) if any(a.startswith("on") for a in tag.attrs)] == []
     assert page.find(id="sources") is not None  # the page goes on after the body
 
@@ -187,4 +201,4 @@ def test_a_missing_closing_marker_cleans_everything_after_the_opening_one() -> N
     html = "<h1>Titre</h1><!--m--><p>corps</p><img src=x onerror=alert(1)><p>suite</p>"
     assert sanitize.clean_between(html, "m") == '<h1>Titre</h1><p>corps</p><img src="x"><p>suite</p>'
     two = "<!--m--><b onclick=x>a</b><!--m--><i onclick=y>b</i><!--m--><u onclick=z>c</u><!--m-->"
-    assert sanitize.clean_between(two, "m") == '<b>a</b><i onclick=y>b</i><u>c</u>'
+    assert sanitize.clean_between(two, "m") == "<b>a</b><i onclick=y>b</i><u>c</u>"

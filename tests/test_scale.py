@@ -69,8 +69,10 @@ def test_practice_page_keeps_toc_permalinks_and_body(large_site: Build) -> None:
 
 
 def test_headings_only_keeps_headings_in_material_search() -> None:
-    body = sanitize.clean('<h2 id="contexte">Contexte</h2><p>mot-secret un</p><ul><li>mot-secret deux</li></ul>'
-                          '<h2 id="suite">Suite</h2><table><tr><td>mot-secret trois</td></tr></table>')
+    body = sanitize.clean(
+        '<h2 id="contexte">Contexte</h2><p>mot-secret un</p><ul><li>mot-secret deux</li></ul>'
+        '<h2 id="suite">Suite</h2><table><tr><td>mot-secret trois</td></tr></table>'
+    )
     parser = Parser()
     parser.feed(headings_only(body))
     parser.close()
@@ -116,9 +118,14 @@ def test_serve_rebuild_reuses_unchanged_pages_and_shows_the_edit(tmp_path: Path)
     subprocess.run(["cp", "-r", str(CORPUS / "valid"), str(practices)], check=True)
     config = write_config(tmp_path, practices)
     edited = practices / "alpha-proteger.md"
-    result = subprocess.run([sys.executable, "-c", REBUILD, str(config), str(tmp_path / "site"), str(edited)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=600,
-                            env={"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1", "RECUEIL_PDF": "0"})
+    result = subprocess.run(
+        [sys.executable, "-c", REBUILD, str(config), str(tmp_path / "site"), str(edited)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1", "RECUEIL_PDF": "0"},
+    )
     assert result.returncode == 0, result.stderr
     first, second, third = json.loads(result.stdout)
     assert first["hits"] == 0 and second["hits"] > 5 and third["hits"] > second["hits"]

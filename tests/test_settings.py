@@ -45,8 +45,11 @@ def test_an_unknown_key_is_an_error_at_its_line_with_the_allowed_keys(tmp_path: 
 
 
 def test_env_tags_are_read_as_mkdocs_reads_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace(
-        'site_url: ""', "site_url: !ENV [RECUEIL_TEST_SITE_URL, 'https://defaut.test/']")
+    text = (
+        (ROOT / "mkdocs.yml")
+        .read_text(encoding="utf-8")
+        .replace('site_url: ""', "site_url: !ENV [RECUEIL_TEST_SITE_URL, 'https://defaut.test/']")
+    )
     (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
     assert load_settings(tmp_path / "mkdocs.yml").urls.site_url == "https://defaut.test/"
     monkeypatch.setenv("RECUEIL_TEST_SITE_URL", "https://env.test/")
@@ -60,11 +63,17 @@ def test_the_build_and_the_cli_stop_on_a_bad_setting(tmp_path: Path) -> None:
     data["extra"]["recueil"]["pratiqes"] = "ailleurs"
     config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    check = subprocess.run([sys.executable, "-m", "recueil.cli", "check"], cwd=tmp_path, capture_output=True,
-                           text=True, env=env)
+    check = subprocess.run(
+        [sys.executable, "-m", "recueil.cli", "check"], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
     assert check.returncode == 1 and "mkdocs.yml:" in check.stdout and "pratiqes" in check.stdout
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(tmp_path / "s")],
-                           cwd=ROOT, capture_output=True, text=True, env=env)
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(tmp_path / "s")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert build.returncode != 0 and "pratiqes" in build.stderr + build.stdout
 
 

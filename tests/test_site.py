@@ -44,10 +44,19 @@ def test_practice_page(fixture_site: Build, slug: str) -> None:
     assert article.h1.get_text(strip=True) == practice.titre
     assert article.select_one(".rc-resume").get_text(strip=True) == practice.resume
     badges = [a.get_text(strip=True) for a in article.select(".rc-meta a.rc-badge")]
-    assert badges[0] == {"politique-rh": "Politique RH", "relation-usagers": "Relation aux usagers",
-                         "continuum-securite": "Continuum de sécurité"}[practice.themes[0]]
+    assert (
+        badges[0]
+        == {
+            "politique-rh": "Politique RH",
+            "relation-usagers": "Relation aux usagers",
+            "continuum-securite": "Continuum de sécurité",
+        }[practice.themes[0]]
+    )
     assert [h.get_text(strip=True).rstrip("¶") for h in article.select("h2")][:4] == [
-        "Contexte", "Description", "Mise en œuvre", "Points de vigilance"
+        "Contexte",
+        "Description",
+        "Mise en œuvre",
+        "Points de vigilance",
     ]
     sources = article.select("ol.rc-sources > li")
     assert [li.cite.get_text() for li in sources] == [s.titre for s in practice.sources]
@@ -69,33 +78,43 @@ def test_related_practices_in_both_directions(fixture_site: Build) -> None:
 
 def test_recommendations_listed_on_the_practices_they_cite(fixture_site: Build) -> None:
     cited = fixture_site.page("pratiques/alpha-proteger/").select(".rc-recommandations a")
-    assert [a.get_text() for a in cited] == ["Protéger les agents dès le premier incident",
-                                             "Coopérer avec la justice et la police"]
+    assert [a.get_text() for a in cited] == [
+        "Protéger les agents dès le premier incident",
+        "Coopérer avec la justice et la police",
+    ]
     assert cited[0]["href"] == "../../recommandations/#r01-proteger"
     page = fixture_site.page("recommandations/")
     section = page.find(id="r02-cooperer")
     assert [a.get_text() for a in section.select("li a")] == [
-        PUBLISHED["gamma-cooperer"].titre, PUBLISHED["alpha-proteger"].titre
+        PUBLISHED["gamma-cooperer"].titre,
+        PUBLISHED["alpha-proteger"].titre,
     ]
 
 
 def test_recommendations_page_shows_who_carries_each_by_when_and_how_to_check_it(fixture_site: Build) -> None:
     page = fixture_site.page("recommandations/")
     commitments = {
-        r.id: ({div.dt.get_text(strip=True): div.dd.get_text(strip=True)
-                for div in page.find(id=r.id).select(".rc-engagement > div")},
-               [li.get_text(strip=True) for li in page.find(id=r.id).select(".rc-indicateurs li")])
+        r.id: (
+            {
+                div.dt.get_text(strip=True): div.dd.get_text(strip=True)
+                for div in page.find(id=r.id).select(".rc-engagement > div")
+            },
+            [li.get_text(strip=True) for li in page.find(id=r.id).select(".rc-indicateurs li")],
+        )
         for r in VALID.recommendations
     }
     assert commitments == {
-        "r01-proteger": ({"Portée par": "Direction générale, Ressources humaines", "Échéance": "Immédiat"},
-                         ["Procédure écrite diffusée à tous les encadrants",
-                          "Délai de réponse aux demandes suivi chaque trimestre"]),
+        "r01-proteger": (
+            {"Portée par": "Direction générale, Ressources humaines", "Échéance": "Immédiat"},
+            ["Procédure écrite diffusée à tous les encadrants", "Délai de réponse aux demandes suivi chaque trimestre"],
+        ),
         "r02-cooperer": ({"Portée par": "Élus", "Échéance": "Pluriannuel"}, ["Convention signée avec le parquet"]),
     }
     # The horizons are explained once, with the vocabulary's labels.
     assert [li.strong.get_text() for li in page.select(".rc-echeances li")] == [
-        "Immédiat", "Dans l'année", "Pluriannuel"
+        "Immédiat",
+        "Dans l'année",
+        "Pluriannuel",
     ]
 
 
@@ -164,8 +183,17 @@ def test_practice_pages_stay_out_of_the_navigation(fixture_site: Build) -> None:
     assert nav_links and not any("pratiques/alpha" in href for href in nav_links)
 
 
-_RESOURCE_ATTRIBUTES = {"script": "src", "img": "src", "iframe": "src", "source": "src", "video": "src",
-                        "audio": "src", "embed": "src", "object": "data", "link": "href"}
+_RESOURCE_ATTRIBUTES = {
+    "script": "src",
+    "img": "src",
+    "iframe": "src",
+    "source": "src",
+    "video": "src",
+    "audio": "src",
+    "embed": "src",
+    "object": "data",
+    "link": "href",
+}
 
 
 def _is_remote(url: str) -> bool:
@@ -211,7 +239,9 @@ def test_a_generated_page_never_silently_replaces_a_docs_file(tmp_path: Path) ->
     config = write_config(tmp_path, CORPUS / "valid", docs_dir=str(docs))
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(tmp_path / "site")],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     assert "ne doivent pas exister" in result.stdout + result.stderr
@@ -224,6 +254,12 @@ def test_search_indexes_the_sheets_not_the_listings_that_repeat_them(fixture_sit
     index = json.loads((fixture_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
     locations = {doc["location"].split("#")[0] for doc in index["docs"]}
     assert {f"pratiques/{slug}/" for slug in PUBLISHED} <= locations
-    for listing in ("themes/politique-rh/", "moments/prevenir/", "roles/rh/", "mots-cles/accueil/", "index-a-z/",
-                    "pratiques/"):
+    for listing in (
+        "themes/politique-rh/",
+        "moments/prevenir/",
+        "roles/rh/",
+        "mots-cles/accueil/",
+        "index-a-z/",
+        "pratiques/",
+    ):
         assert listing not in locations, listing

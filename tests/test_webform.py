@@ -63,6 +63,7 @@ def test_vendored_ajv_is_the_npm_package_file() -> None:
 
 # --- In the browser -------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def site_url(fixture_server: Any) -> str:
     return str(fixture_server.url)
@@ -86,11 +87,20 @@ TITLE = "Former les agents d’accueil à la désescalade verbale"
 
 def _fill_valid(page: Any) -> None:
     page.fill("#champ-titre", TITLE)
-    page.fill("#champ-resume", "Une formation courte et pratique pour reconnaître la montée de la tension "
-                               "et la faire redescendre, avec des mises en situation.")
-    for selector in ("#champ-themes-politique-rh", "#champ-themes-relation-usagers", "#champ-moments-prevenir",
-                     "#champ-nature-recommandation-officielle", "#champ-roles-rh", "#champ-roles-agents",
-                     "#champ-effort-moyen"):
+    page.fill(
+        "#champ-resume",
+        "Une formation courte et pratique pour reconnaître la montée de la tension "
+        "et la faire redescendre, avec des mises en situation.",
+    )
+    for selector in (
+        "#champ-themes-politique-rh",
+        "#champ-themes-relation-usagers",
+        "#champ-moments-prevenir",
+        "#champ-nature-recommandation-officielle",
+        "#champ-roles-rh",
+        "#champ-roles-agents",
+        "#champ-effort-moyen",
+    ):
         page.check(selector)
     page.fill("#champ-sources-0-titre", "Prévenir et gérer les incivilités : « le guide » de l'agent")
     page.fill("#champ-sources-0-editeur", "CNFPT")
@@ -101,10 +111,14 @@ def _fill_valid(page: Any) -> None:
     page.fill("#champ-exemples-0-collectivite", "Ville d'Exemple")
     page.fill("#champ-exemples-0-source", "https://exemple.test/article")
     page.fill("#champ-exemples-0-departement", "2A")
-    for index, text in enumerate(("Les agents d'accueil font face à des usagers tendus.",
-                                  "Deux jours de formation avec un organisme spécialisé.",
-                                  "1. Recenser les besoins.\n2. Choisir l'organisme.\n3. Former par groupes.",
-                                  "Prévoir un rappel un an plus tard : « sinon, l'effet s'estompe ».")):
+    for index, text in enumerate(
+        (
+            "Les agents d'accueil font face à des usagers tendus.",
+            "Deux jours de formation avec un organisme spécialisé.",
+            "1. Recenser les besoins.\n2. Choisir l'organisme.\n3. Former par groupes.",
+            "Prévoir un rappel un an plus tard : « sinon, l'effet s'estompe ».",
+        )
+    ):
         page.fill(f"#champ-section-{index}", text)
 
 
@@ -124,8 +138,13 @@ def test_filled_form_gives_a_file_that_passes_check(form: Any, tmp_path: Path) -
     practices = tmp_path / "practices"
     shutil.copytree(CORPUS / "valid", practices)
     (practices / f"{slug}.md").write_text(text, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "recueil.cli", "check"], cwd=tmp_path, capture_output=True,
-                            text=True, env={**os.environ, "GITHUB_ACTIONS": ""})
+    result = subprocess.run(
+        [sys.executable, "-m", "recueil.cli", "check"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GITHUB_ACTIONS": ""},
+    )
     assert result.returncode == 0, result.stdout + text
     practice = next(p for p in load_collection(practices).practices if p.slug == slug)
     assert practice.titre == TITLE
@@ -147,8 +166,10 @@ def test_missing_title_and_theme_are_refused_next_to_the_fields(form: Any) -> No
     form.on("download", lambda download: downloads.append(download))
     form.fill("#champ-resume", "Un résumé assez long pour respecter la longueur minimale du format.")
     form.click("#rc-telecharger")
-    for key, fields in (("titre", ["#champ-titre"]),
-                        ("themes", [f"#champ-themes-{t}" for t in vocabularies()["themes"].ids])):
+    for key, fields in (
+        ("titre", ["#champ-titre"]),
+        ("themes", [f"#champ-themes-{t}" for t in vocabularies()["themes"].ids]),
+    ):
         message = form.locator(f"#erreur-{key}")
         assert message.is_visible()
         assert message.text_content() in ("Ce champ est obligatoire.", "Choisissez au moins une valeur.")
@@ -182,9 +203,15 @@ def test_live_validation_against_the_schema(form: Any) -> None:
 
 @pytest.mark.browser
 def test_browser_slug_matches_the_python_slug(form: Any) -> None:
-    titles = ["Former les agents d'accueil à la désescalade", "Mise en œuvre : l’État & les élus !",
-              "ŒUVRER « ensemble » — Noël, Ça, Île-de-France", "Étape 2 : 100 % des agents formés",
-              "Élaborer " + "un très long titre de fiche " * 5, "   ", "fiﬁ ligature"]
+    titles = [
+        "Former les agents d'accueil à la désescalade",
+        "Mise en œuvre : l’État & les élus !",
+        "ŒUVRER « ensemble » — Noël, Ça, Île-de-France",
+        "Étape 2 : 100 % des agents formés",
+        "Élaborer " + "un très long titre de fiche " * 5,
+        "   ",
+        "fiﬁ ligature",
+    ]
     for title in titles:
         assert form.evaluate("title => window.recueilSlugify(title)", title) == slugify(title), title
 
@@ -217,7 +244,8 @@ def test_personal_data_is_refused_with_the_checker_rules(form: Any) -> None:
 def test_the_browser_enforces_the_schema_lengths(form: Any) -> None:
     # The limits come from the schema; typing past them is stopped by the browser itself.
     properties = json.loads(
-        (ROOT / "hooks" / "recueil" / "schema" / "pratique.schema.json").read_text(encoding="utf-8"))["properties"]
+        (ROOT / "hooks" / "recueil" / "schema" / "pratique.schema.json").read_text(encoding="utf-8")
+    )["properties"]
     form.locator("#champ-titre").press_sequentially("a" * (properties["titre"]["maxLength"] + 7))
     assert len(form.input_value("#champ-titre")) == properties["titre"]["maxLength"]
     form.locator("#champ-resume").focus()

@@ -34,27 +34,41 @@ from recueil.site.files import generated_files
 
 MARK = "window.__xss = (window.__xss || 0) + 1"
 PAYLOAD = f'<script>{MARK}</script><img src="x" onerror="{MARK}">"\'><svg onload="{MARK}">'
-FORMULA = "=HYPERLINK(\"https://exemple.test\",\"clic\")"
+FORMULA = '=HYPERLINK("https://exemple.test","clic")'
 
 
 def _hostile_collection() -> Collection:
     collection = load_collection(CORPUS / "valid")
     practices = []
     for n, practice in enumerate(collection.practices):
-        practices.append(dataclasses.replace(
-            practice,
-            titre=(FORMULA if n == 0 else f"Titre {n} {PAYLOAD}"),
-            body=practice.body + "\n" + "\n\n".join(BODY_PAYLOADS) + "\n",
-            resume=f"Résumé {PAYLOAD}",
-            mots_cles=(f"mot {n} {PAYLOAD}",),
-            sources=(Source(titre=PAYLOAD, editeur=PAYLOAD, date=PAYLOAD,
-                            url=f'https://exemple.test/?q="><script>{MARK}</script>'),),
-            exemples=(Example(collectivite=PAYLOAD, source=f'https://exemple.test/" onmouseover="{MARK}',
-                              type="commune", departement=PAYLOAD, annee=2024),),
-        ))
+        practices.append(
+            dataclasses.replace(
+                practice,
+                titre=(FORMULA if n == 0 else f"Titre {n} {PAYLOAD}"),
+                body=practice.body + "\n" + "\n\n".join(BODY_PAYLOADS) + "\n",
+                resume=f"Résumé {PAYLOAD}",
+                mots_cles=(f"mot {n} {PAYLOAD}",),
+                sources=(
+                    Source(
+                        titre=PAYLOAD,
+                        editeur=PAYLOAD,
+                        date=PAYLOAD,
+                        url=f'https://exemple.test/?q="><script>{MARK}</script>',
+                    ),
+                ),
+                exemples=(
+                    Example(
+                        collectivite=PAYLOAD,
+                        source=f'https://exemple.test/" onmouseover="{MARK}',
+                        type="commune",
+                        departement=PAYLOAD,
+                        annee=2024,
+                    ),
+                ),
+            )
+        )
     recommendations = tuple(
-        dataclasses.replace(r, titre=PAYLOAD, texte=PAYLOAD, indicateurs=(PAYLOAD,))
-        for r in collection.recommendations
+        dataclasses.replace(r, titre=PAYLOAD, texte=PAYLOAD, indicateurs=(PAYLOAD,)) for r in collection.recommendations
     )
     return Collection(practices=tuple(practices), recommendations=recommendations, problems=())
 
@@ -64,8 +78,14 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("xss") / "export"
     files = generated_files(build_index(_hostile_collection()), load_settings(ROOT / "mkdocs.yml"))
     export_tree(ROOT / "mkdocs.yml", files, out)
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=out, capture_output=True, text=True,
-                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, timeout=600)
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build"],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=600,
+    )
     assert build.returncode == 0, build.stdout + build.stderr
     return out / "site"
 

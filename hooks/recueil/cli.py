@@ -95,8 +95,10 @@ def export(directory: str) -> int:
     except ExportError as exc:
         print(f"recueil export : {exc}", file=sys.stderr)
         return 1
-    print(f"{count} fichiers écrits dans {directory} ; construisez-les avec : cd {directory} && mkdocs build",
-          file=sys.stderr)
+    print(
+        f"{count} fichiers écrits dans {directory} ; construisez-les avec : cd {directory} && mkdocs build",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -147,8 +149,11 @@ def new(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
     choices = {field: value or () for field, value in answers.items()}
     practice = scaffold.NewPractice(
         titre=title.strip(),
-        themes=choices["themes"], moments=choices["moments"], roles=choices["roles"],
-        nature=",".join(choices["nature"]), effort=",".join(choices["effort"]),
+        themes=choices["themes"],
+        moments=choices["moments"],
+        roles=choices["roles"],
+        nature=",".join(choices["nature"]),
+        effort=",".join(choices["effort"]),
     )
     directory = _folder(args.dossier)
     try:
@@ -157,14 +162,19 @@ def new(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
         print(f"Fiche non créée :\n{exc}", file=sys.stderr)
         return 1
     except FileExistsError:
-        print(f"Fiche non créée : {directory / (practice.slug + '.md')} existe déjà (rien n'a été modifié). "
-              "Choisissez un autre titre ou complétez la fiche existante.", file=sys.stderr)
+        print(
+            f"Fiche non créée : {directory / (practice.slug + '.md')} existe déjà (rien n'a été modifié). "
+            "Choisissez un autre titre ou complétez la fiche existante.",
+            file=sys.stderr,
+        )
         return 1
     shown = _relative(path, Path.cwd())
-    print(f"Fiche créée : {shown}\n\nÉtapes suivantes :\n"
-          f"  1. Ouvrez {shown} et remplacez chaque « À compléter : … » (résumé, sources, sections).\n"
-          f"  2. Vérifiez la fiche : recueil check {shown}\n"
-          "  3. Proposez-la en demande de fusion (pull request) : voir CONTRIBUTING.md.")
+    print(
+        f"Fiche créée : {shown}\n\nÉtapes suivantes :\n"
+        f"  1. Ouvrez {shown} et remplacez chaque « À compléter : … » (résumé, sources, sections).\n"
+        f"  2. Vérifiez la fiche : recueil check {shown}\n"
+        "  3. Proposez-la en demande de fusion (pull request) : voir CONTRIBUTING.md."
+    )
     return 0
 
 
@@ -197,8 +207,11 @@ def synthesis(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     refused = len({p.path for p in problems if p.is_error})
-    print(f"{len(respondents)} collectivité(s) comptée(s), {refused} fichier(s) refusé(s) ; "
-          f"{len(files)} fichiers écrits dans {args.sortie}.", file=sys.stderr)
+    print(
+        f"{len(respondents)} collectivité(s) comptée(s), {refused} fichier(s) refusé(s) ; "
+        f"{len(files)} fichiers écrits dans {args.sortie}.",
+        file=sys.stderr,
+    )
     return 1 if refused else 0
 
 
@@ -231,11 +244,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     diagnostic_parser = commands.add_parser("autodiagnostic", help="exploiter les réponses à l'autodiagnostic")
     diagnostic_commands = diagnostic_parser.add_subparsers(dest="action", required=True)
     synthesis_parser = diagnostic_commands.add_parser(
-        "synthese", help="synthèse de fichiers de réponses : rapport Markdown, CSV et graphiques SVG")
+        "synthese", help="synthèse de fichiers de réponses : rapport Markdown, CSV et graphiques SVG"
+    )
     synthesis_parser.add_argument("fichiers", nargs="+", help="fichiers de réponses (JSON téléchargés de la page)")
     synthesis_parser.add_argument("--sortie", required=True, help="dossier où écrire la synthèse")
-    synthesis_parser.add_argument("--avec-noms", action="store_true",
-                                  help="lister les noms des collectivités (absents par défaut)")
+    synthesis_parser.add_argument(
+        "--avec-noms", action="store_true", help="lister les noms des collectivités (absents par défaut)"
+    )
     synthesis_parser.add_argument("--pratiques", help="dossier des fiches (par défaut : celui de mkdocs.yml)")
     args = parser.parse_args(argv)
     try:

@@ -53,8 +53,7 @@ class SettingsError(Exception):
         self.problems = problems
 
 
-def load_settings(config_file: Path, *, resolved: Mapping[str, Any] | None = None,
-                  serving: bool = False) -> Settings:
+def load_settings(config_file: Path, *, resolved: Mapping[str, Any] | None = None, serving: bool = False) -> Settings:
     """Read `config_file`. `resolved`: the values MkDocs already read (the hook passes its config);
     `serving`: under `mkdocs serve`, whose `site_url` is the local preview's, not the public one."""
     text = config_file.read_text(encoding="utf-8")
@@ -64,8 +63,9 @@ def load_settings(config_file: Path, *, resolved: Mapping[str, Any] | None = Non
         lines = _extra_lines(yaml.compose(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise SettingsError([Problem(path=shown, line=mark.line + 1 if mark else 1,
-                                      message=f"YAML invalide : {exc}")]) from None
+        raise SettingsError(
+            [Problem(path=shown, line=mark.line + 1 if mark else 1, message=f"YAML invalide : {exc}")]
+        ) from None
     extra = (data.get("extra") or {}).get("recueil") or {}
     problems = _problems(extra, lines, shown)
     if problems:

@@ -33,8 +33,9 @@ def _directory(page: str, use_directory_urls: bool) -> str:
 @functools.lru_cache(maxsize=262144)  # pure, and asked for the same pairs over and over by the templates
 def _relative(from_uri: str, to_uri: str, use_directory_urls: bool) -> str:
     target = _page_path(to_uri, use_directory_urls)
-    relative = posixpath.relpath(target.rstrip("/") or ".", _directory(_page_path(from_uri, use_directory_urls),
-                                                                       use_directory_urls))
+    relative = posixpath.relpath(
+        target.rstrip("/") or ".", _directory(_page_path(from_uri, use_directory_urls), use_directory_urls)
+    )
     if target.endswith("/") or target == "":
         return "./" if relative == "." else relative + "/"
     return relative

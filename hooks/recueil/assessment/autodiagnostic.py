@@ -128,8 +128,6 @@ def grid(practices: Sequence[Practice], profile: Profile, answers: Mapping[str, 
     return tuple(cells.values())
 
 
-
-
 def effort_order() -> tuple[str, ...]:
     return vocabularies()["effort"].ids  # from the lowest effort to the highest
 
@@ -139,8 +137,9 @@ def plan(practices: Sequence[Practice], profile: Profile, answers: Mapping[str, 
     effort, then the collection's order (titles in French alphabetical order)."""
     position = {p.slug: n for n, p in enumerate(practices)}
     chosen = [p for p in practices if status(p, profile, answers) in PLAN_ANSWERS]
-    return tuple(sorted(chosen, key=lambda p: (p.nature != OBLIGATION, effort_order().index(p.effort),
-                                               position[p.slug])))
+    return tuple(
+        sorted(chosen, key=lambda p: (p.nature != OBLIGATION, effort_order().index(p.effort), position[p.slug]))
+    )
 
 
 def results(practices: Sequence[Practice], profile: Profile, answers: Mapping[str, str]) -> dict[str, Any]:
@@ -162,10 +161,16 @@ def page_data(index: Index, urls: Urls) -> dict[str, Any]:
         "page_recommandations": urls.relative(PAGE_PATH, "recommandations.md"),
         "pratiques": [
             {
-                "slug": p.slug, "titre": p.titre, "resume": p.resume,
+                "slug": p.slug,
+                "titre": p.titre,
+                "resume": p.resume,
                 "url": urls.relative(PAGE_PATH, practice_uri(p.slug)),
-                "themes": list(p.themes), "moments": list(p.moments), "nature": p.nature, "effort": p.effort,
-                "collectivites": list(p.collectivites), "services": list(p.services),
+                "themes": list(p.themes),
+                "moments": list(p.moments),
+                "nature": p.nature,
+                "effort": p.effort,
+                "collectivites": list(p.collectivites),
+                "services": list(p.services),
                 "recommandations": [[r.id, r.titre] for r in index.citing.get(p.slug, ())],
             }
             for p in index.practices
@@ -174,8 +179,7 @@ def page_data(index: Index, urls: Urls) -> dict[str, Any]:
 
 
 def page_json(index: Index, urls: Urls) -> str:
-    return json.dumps(page_data(index, urls), ensure_ascii=False,
-                      separators=(",", ":"))
+    return json.dumps(page_data(index, urls), ensure_ascii=False, separators=(",", ":"))
 
 
 def question_groups(index: Index) -> dict[str, list[Practice]]:
@@ -190,10 +194,15 @@ def question_groups(index: Index) -> dict[str, list[Practice]]:
 def site_files(index: Index, urls: Urls) -> dict[str, str]:
     """The page, its data and the published answer schema, as {site path: content}."""
     page = render_page(
-        index, urls, PAGE_PATH, "assessment/autodiagnostic.md.j2", "Autodiagnostic",
+        index,
+        urls,
+        PAGE_PATH,
+        "assessment/autodiagnostic.md.j2",
+        "Autodiagnostic",
         "Où en est votre collectivité ? Un questionnaire par pratique, des résultats par thème et par moment "
         "et un plan d'action, calculés dans votre navigateur.",
-        sizes=size_bands(), choices=answer_choices(), groups=question_groups(index),
+        sizes=size_bands(),
+        choices=answer_choices(),
+        groups=question_groups(index),
     )
-    return {PAGE_PATH: page, DATA_PATH: page_json(index, urls),
-            SCHEMA_PATH: schema_text()}
+    return {PAGE_PATH: page, DATA_PATH: page_json(index, urls), SCHEMA_PATH: schema_text()}

@@ -95,14 +95,23 @@ def _messages(error: ValidationError, validator: Validator) -> list[tuple[tuple[
         allowed = ", ".join(option["const"] for option in expected)
         return [(path, f"valeur « {error.instance} » inconnue pour {describe(path)} ; valeurs permises : {allowed}")]
     if error.validator == "const":
-        return [(path, f"{describe(path)} doit valoir {json.dumps(expected)} "
-                       f"(reçu : {json.dumps(error.instance, ensure_ascii=False)})")]
+        return [
+            (
+                path,
+                f"{describe(path)} doit valoir {json.dumps(expected)} "
+                f"(reçu : {json.dumps(error.instance, ensure_ascii=False)})",
+            )
+        ]
     if error.validator == "pattern" and path == ("date",):
         return [(path, f"date « {error.instance} » invalide : format AAAA-MM-JJ attendu")]
     if error.validator in ("pattern", "maxLength") and path == ("reponses",):  # a key: propertyNames
-        return [((*path, str(error.instance)),
-                 f"identifiant de pratique « {error.instance} » invalide : minuscules sans accents, chiffres et "
-                 "tirets, 80 caractères au plus")]
+        return [
+            (
+                (*path, str(error.instance)),
+                f"identifiant de pratique « {error.instance} » invalide : minuscules sans accents, chiffres et "
+                "tirets, 80 caractères au plus",
+            )
+        ]
     return french_messages(error, validator)
 
 
@@ -125,27 +134,47 @@ def read_answers(paths: Sequence[Path], practices: Sequence[Practice]) -> tuple[
         except json.JSONDecodeError as exc:
             problems.append(Problem(path=shown, line=exc.lineno, message=f"JSON invalide : {exc.msg}"))
             continue
-        found = sorted({(_line(text, where), message) for error in validator.detailed.iter_errors(data)
-                        for where, message in _messages(error, validator)})
+        found = sorted(
+            {
+                (_line(text, where), message)
+                for error in validator.detailed.iter_errors(data)
+                for where, message in _messages(error, validator)
+            }
+        )
         if found:
             problems.extend(Problem(path=shown, line=line, message=message) for line, message in found)
             continue
         canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
         if canonical in seen:
-            problems.append(Problem(path=shown, line=1, severity="avertissement",
-                                    message=f"mêmes réponses que {seen[canonical]} : comptées une fois"))
+            problems.append(
+                Problem(
+                    path=shown,
+                    line=1,
+                    severity="avertissement",
+                    message=f"mêmes réponses que {seen[canonical]} : comptées une fois",
+                )
+            )
             continue
         seen[canonical] = shown
         unknown = [slug for slug in data["reponses"] if slug not in published]
         if unknown:
-            problems.append(Problem(
-                path=shown, line=_line(text, ["reponses", unknown[0]]), severity="avertissement",
-                message="réponses à des pratiques qui ne sont plus publiées, laissées de côté : " + ", ".join(unknown),
-            ))
-        respondents.append(Respondent(
-            path=shown, profile=Profile.from_json(data["profil"]), name=data.get("collectivite"),
-            answers={slug: answer for slug, answer in data["reponses"].items() if slug in published},
-        ))
+            problems.append(
+                Problem(
+                    path=shown,
+                    line=_line(text, ["reponses", unknown[0]]),
+                    severity="avertissement",
+                    message="réponses à des pratiques qui ne sont plus publiées, laissées de côté : "
+                    + ", ".join(unknown),
+                )
+            )
+        respondents.append(
+            Respondent(
+                path=shown,
+                profile=Profile.from_json(data["profil"]),
+                name=data.get("collectivite"),
+                answers={slug: answer for slug, answer in data["reponses"].items() if slug in published},
+            )
+        )
     return respondents, problems
 
 
@@ -169,8 +198,9 @@ class Synthesis:
         return sorted(ranked, key=lambda p: -self.by_practice[p.slug].counts[IN_PROGRESS])[:TOP]
 
 
-def synthesise(respondents: Sequence[Respondent], problems: Sequence[Problem],
-               practices: Sequence[Practice]) -> Synthesis:
+def synthesise(
+    respondents: Sequence[Respondent], problems: Sequence[Problem], practices: Sequence[Practice]
+) -> Synthesis:
     vocab = vocabularies()
     types = {t.id: t.libelle for t in vocab["collectivites"].terms}
     sizes = {s.id: s.libelle for s in size_bands()}
@@ -186,19 +216,27 @@ def synthesise(respondents: Sequence[Respondent], problems: Sequence[Problem],
             for theme in practice.themes:
                 for moment in practice.moments:
                     by_cell[theme, moment].counts[state] += 1
-    return Synthesis(respondents=tuple(respondents), problems=tuple(problems), practices=tuple(practices),
-                     by_practice=by_practice, by_cell=by_cell, by_profile=by_profile)
+    return Synthesis(
+        respondents=tuple(respondents),
+        problems=tuple(problems),
+        practices=tuple(practices),
+        by_practice=by_practice,
+        by_cell=by_cell,
+        by_profile=by_profile,
+    )
 
 
 # Output ------------------------------------------------------------------------------------------------
+
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     # Text cells are neutralised like the open data's (a leading apostrophe before a formula).
-    writer.writerows(["" if cell is None else csv_cell(cell) if isinstance(cell, str) else cell for cell in row]
-                     for row in rows)
+    writer.writerows(
+        ["" if cell is None else csv_cell(cell) if isinstance(cell, str) else cell for cell in row] for row in rows
+    )
     return buffer.getvalue()
 
 
@@ -244,8 +282,13 @@ def bars_svg(chart_id: str, title: str, rows: Sequence[tuple[str, Tally]]) -> st
         drawn.append(BarRow(label=label, y=16 + n * ROW_HEIGHT, segments=tuple(segments), values=values))
     legend = [(labels[s], COLOURS[s]) for s in SHOWN_STATUSES]
     return template("assessment/synthese-barres.svg.j2").render(
-        id=chart_id, title=title, rows=drawn, legend=legend, width=BAR_LEFT * 2 + BAR_WIDTH,
-        height=40 + len(rows) * ROW_HEIGHT, bar_width=BAR_WIDTH,
+        id=chart_id,
+        title=title,
+        rows=drawn,
+        legend=legend,
+        width=BAR_LEFT * 2 + BAR_WIDTH,
+        height=40 + len(rows) * ROW_HEIGHT,
+        bar_width=BAR_WIDTH,
     )
 
 
@@ -256,70 +299,122 @@ def outputs(synthesis: Synthesis, *, with_names: bool = False) -> dict[str, str]
     theme_label, moment_label = vocab["themes"].label, vocab["moments"].label
     tallies = synthesis.by_practice
     files: dict[str, str] = {}
-    files["repondants.csv"] = _csv(("type", "taille", "repondants"),
-                                   ((t, s, n) for (t, s), n in sorted(synthesis.by_profile.items())))
+    files["repondants.csv"] = _csv(
+        ("type", "taille", "repondants"), ((t, s, n) for (t, s), n in sorted(synthesis.by_profile.items()))
+    )
     files["pratiques.csv"] = _csv(
         ("identifiant", "titre", "nature", "effort", *STATUSES, "part_en_place", "part_en_cours", "part_pas_encore"),
-        ((p.slug, p.titre, p.nature, p.effort, *(tallies[p.slug].counts[s] for s in STATUSES),
-          *(tallies[p.slug].percent(s) for s in (IN_PLACE, IN_PROGRESS, NOT_YET))) for p in synthesis.practices),
+        (
+            (
+                p.slug,
+                p.titre,
+                p.nature,
+                p.effort,
+                *(tallies[p.slug].counts[s] for s in STATUSES),
+                *(tallies[p.slug].percent(s) for s in (IN_PLACE, IN_PROGRESS, NOT_YET)),
+            )
+            for p in synthesis.practices
+        ),
     )
-    cells = sorted(synthesis.by_cell.items(), key=lambda item: (vocab["themes"].ids.index(item[0][0]),
-                                                                vocab["moments"].ids.index(item[0][1])))
+    cells = sorted(
+        synthesis.by_cell.items(),
+        key=lambda item: (vocab["themes"].ids.index(item[0][0]), vocab["moments"].ids.index(item[0][1])),
+    )
     files["grille.csv"] = _csv(
         ("theme", "moment", *STATUSES, "part_en_place"),
         ((t, m, *(tally.counts[s] for s in STATUSES), tally.percent(IN_PLACE)) for (t, m), tally in cells),
     )
     files["grille.svg"] = bars_svg(
-        "grille", "Réponses par thème et par moment",
-        [(f"{theme_label(t)} : {moment_label(m).lower()}", tally) for (t, m), tally in cells])
+        "grille",
+        "Réponses par thème et par moment",
+        [(f"{theme_label(t)} : {moment_label(m).lower()}", tally) for (t, m), tally in cells],
+    )
     least = synthesis.obligations_least_met
     files["obligations.svg"] = bars_svg(
-        "obligations", "Obligations légales les moins souvent en place", [(p.titre, tallies[p.slug]) for p in least])
+        "obligations", "Obligations légales les moins souvent en place", [(p.titre, tallies[p.slug]) for p in least]
+    )
 
     valid = len(synthesis.respondents)
     errors = sorted({p.path for p in synthesis.problems if p.is_error})
     duplicates = sum("comptées une fois" in p.message for p in synthesis.problems)
     lines = [
-        "# Synthèse de l'autodiagnostic", "",
+        "# Synthèse de l'autodiagnostic",
+        "",
         f"{valid} collectivité(s) comptée(s) ; {len(errors)} fichier(s) refusé(s) ; {duplicates} doublon(s) "
-        f"compté(s) une fois ; {len(synthesis.practices)} pratique(s) publiée(s).", "",
+        f"compté(s) une fois ; {len(synthesis.practices)} pratique(s) publiée(s).",
+        "",
         "Chaque part est un décompte de pratiques déclarées, pas une évaluation de la sécurité des agents. Elle se "
         "calcule sur les collectivités auxquelles la pratique s'applique, hors réponses « non concerné » ; une "
-        "pratique sans réponse compte comme non en place.", "",
-        "## Répondants par type et par taille", "",
-        "| Type | Taille | Collectivités |", "|---|---|---:|",
-        *(f"| {t} | {s} | {n} |" for (t, s), n in sorted(synthesis.by_profile.items())), "",
+        "pratique sans réponse compte comme non en place.",
+        "",
+        "## Répondants par type et par taille",
+        "",
+        "| Type | Taille | Collectivités |",
+        "|---|---|---:|",
+        *(f"| {t} | {s} | {n} |" for (t, s), n in sorted(synthesis.by_profile.items())),
+        "",
     ]
     if with_names:
         names = sorted(r.name for r in synthesis.respondents if r.name)
         lines += ["## Collectivités nommées", "", *(f"- {_cell(name)}" for name in names), ""]
     lines += [
-        "## Par thème et par moment", "", "![Réponses par thème et par moment](grille.svg)", "",
+        "## Par thème et par moment",
+        "",
+        "![Réponses par thème et par moment](grille.svg)",
+        "",
         "| Thème | Moment | " + " | ".join(labels[s] for s in SHOWN_STATUSES) + " | Part en place |",
         "|---|---|" + "---:|" * (len(SHOWN_STATUSES) + 1),
-        *(f"| {theme_label(t)} | {moment_label(m)} | " + " | ".join(str(tally.counts[s]) for s in SHOWN_STATUSES)
-          + f" | {_percent(tally.percent(IN_PLACE))} |" for (t, m), tally in cells), "",
-        "## Obligations légales les moins remplies", "",
+        *(
+            f"| {theme_label(t)} | {moment_label(m)} | "
+            + " | ".join(str(tally.counts[s]) for s in SHOWN_STATUSES)
+            + f" | {_percent(tally.percent(IN_PLACE))} |"
+            for (t, m), tally in cells
+        ),
+        "",
+        "## Obligations légales les moins remplies",
+        "",
     ]
     if least:
-        lines += ["![Obligations légales les moins souvent en place](obligations.svg)", "",
-                  "| Pratique | En place | Collectivités comptées | Part en place |", "|---|---:|---:|---:|",
-                  *(f"| {_cell(p.titre)} | {tallies[p.slug].counts[IN_PLACE]} | {tallies[p.slug].counted} | "
-                    f"{_percent(tallies[p.slug].percent(IN_PLACE))} |" for p in least), ""]
+        lines += [
+            "![Obligations légales les moins souvent en place](obligations.svg)",
+            "",
+            "| Pratique | En place | Collectivités comptées | Part en place |",
+            "|---|---:|---:|---:|",
+            *(
+                f"| {_cell(p.titre)} | {tallies[p.slug].counts[IN_PLACE]} | {tallies[p.slug].counted} | "
+                f"{_percent(tallies[p.slug].percent(IN_PLACE))} |"
+                for p in least
+            ),
+            "",
+        ]
     else:
         lines += ["Aucune obligation légale ne s'applique aux collectivités comptées.", ""]
-    lines += ["## Pratiques le plus souvent « en cours »", "",
-              "Là où les collectivités ont commencé : l'aide y sera le plus utile.", ""]
+    lines += [
+        "## Pratiques le plus souvent « en cours »",
+        "",
+        "Là où les collectivités ont commencé : l'aide y sera le plus utile.",
+        "",
+    ]
     busy = synthesis.most_in_progress
     if busy:
-        lines += ["| Pratique | En cours | Collectivités comptées |", "|---|---:|---:|",
-                  *(f"| {_cell(p.titre)} | {tallies[p.slug].counts[IN_PROGRESS]} | {tallies[p.slug].counted} |"
-                    for p in busy), ""]
+        lines += [
+            "| Pratique | En cours | Collectivités comptées |",
+            "|---|---:|---:|",
+            *(
+                f"| {_cell(p.titre)} | {tallies[p.slug].counts[IN_PROGRESS]} | {tallies[p.slug].counted} |"
+                for p in busy
+            ),
+            "",
+        ]
     else:
         lines += ["Aucune pratique n'est déclarée « en cours ».", ""]
-    lines += ["## Toutes les pratiques", "",
-              "Le détail par pratique est dans `pratiques.csv` ; par thème et par moment dans `grille.csv` ; "
-              "les répondants dans `repondants.csv`.", ""]
+    lines += [
+        "## Toutes les pratiques",
+        "",
+        "Le détail par pratique est dans `pratiques.csv` ; par thème et par moment dans `grille.csv` ; "
+        "les répondants dans `repondants.csv`.",
+        "",
+    ]
     if synthesis.problems:
         lines += ["## Fichiers signalés", "", *(f"- `{problem}`" for problem in synthesis.problems), ""]
     files["synthese.md"] = "\n".join(lines)

@@ -25,10 +25,14 @@ NOT_ASKED = {
     "revise_le": "la date de relecture, tenue par les mainteneurs",
     "brouillon": "l'état de brouillon, décidé par les mainteneurs",
 }
-SOURCE_HELP = ("Une source par ligne : titre | éditeur | adresse https:// | date (AAAA, AAAA-MM ou AAAA-MM-JJ). "
-               "L'adresse et la date sont facultatives mais une source vérifiable en ligne est préférable.")
-EXAMPLE_HELP = ("Un exemple par ligne : collectivité | adresse https:// d'une source publique qui la nomme | "
-                "département (code INSEE) | année. Le département et l'année sont facultatifs.")
+SOURCE_HELP = (
+    "Une source par ligne : titre | éditeur | adresse https:// | date (AAAA, AAAA-MM ou AAAA-MM-JJ). "
+    "L'adresse et la date sont facultatives mais une source vérifiable en ligne est préférable."
+)
+EXAMPLE_HELP = (
+    "Un exemple par ligne : collectivité | adresse https:// d'une source publique qui la nomme | "
+    "département (code INSEE) | année. Le département et l'année sont facultatifs."
+)
 _URL = re.compile(r"^https://\S+$")
 _YEAR = re.compile(r"^[0-9]{4}$")
 
@@ -53,20 +57,23 @@ def issue_form() -> dict[str, Any]:
     required = set(schema["required"])
     vocab = vocabularies()
     not_asked = "\n".join(f"- `{key}` : {why}." for key, why in NOT_ASKED.items())
-    items: list[dict[str, Any]] = [{
-        "type": "markdown",
-        "attributes": {"value": (
-            "Merci de proposer une pratique ! Une relecture vérifie les sources et l'absence de données "
-            "personnelles avant publication ; un mainteneur transforme ensuite ce ticket en fiche "
-            "(`recueil from-issue`).\n\n"
-            "**N'écrivez aucune donnée personnelle** : ni nom d'agent, de victime ou d'usager, ni adresse "
-            "électronique ou numéro de téléphone personnels. Nommez les institutions, pas les personnes.\n\n"
-            f"Ce formulaire ne demande pas :\n{not_asked}"
-        )},
-    }]
+    items: list[dict[str, Any]] = [
+        {
+            "type": "markdown",
+            "attributes": {
+                "value": (
+                    "Merci de proposer une pratique ! Une relecture vérifie les sources et l'absence de données "
+                    "personnelles avant publication ; un mainteneur transforme ensuite ce ticket en fiche "
+                    "(`recueil from-issue`).\n\n"
+                    "**N'écrivez aucune donnée personnelle** : ni nom d'agent, de victime ou d'usager, ni adresse "
+                    "électronique ou numéro de téléphone personnels. Nommez les institutions, pas les personnes.\n\n"
+                    f"Ce formulaire ne demande pas :\n{not_asked}"
+                )
+            },
+        }
+    ]
 
-    def field(kind: str, key: str | None, label: str, description: str, is_required: bool,
-              **attributes: Any) -> None:
+    def field(kind: str, key: str | None, label: str, description: str, is_required: bool, **attributes: Any) -> None:
         item: dict[str, Any] = {"type": kind}
         if key:
             item["id"] = key
@@ -80,8 +87,15 @@ def issue_form() -> dict[str, Any]:
         labels = [term.libelle for term in vocab[key].terms]
         if any("," in label for label in labels):
             raise RuntimeError(f"{key}: a label contains a comma, GitHub would split it")
-        field("dropdown", key, _title(key), _description(key), key in required,
-              multiple=key not in SINGLE_CHOICE_FIELDS, options=labels)
+        field(
+            "dropdown",
+            key,
+            _title(key),
+            _description(key),
+            key in required,
+            multiple=key not in SINGLE_CHOICE_FIELDS,
+            options=labels,
+        )
     field("textarea", "sources", _title("sources"), f"{_description('sources')} {SOURCE_HELP}", True)
     field("textarea", "exemples", _title("exemples"), f"{_description('exemples')} {EXAMPLE_HELP}", False)
     field("input", "mots_cles", _title("mots_cles"), f"{_description('mots_cles')} Séparés par des virgules.", False)
@@ -89,13 +103,18 @@ def issue_form() -> dict[str, Any]:
     # Body sections are not front matter keys: no id, so ids stay a subset of the schema's keys.
     for title, is_required in body.SECTIONS:
         field("textarea", None, title, "", is_required)
-    items.append({
-        "type": "checkboxes",
-        "attributes": {"label": "Vérifications", "options": [
-            {"label": "La proposition ne contient aucune donnée personnelle.", "required": True},
-            {"label": "Chaque fait est appuyé par une source publique.", "required": True},
-        ]},
-    })
+    items.append(
+        {
+            "type": "checkboxes",
+            "attributes": {
+                "label": "Vérifications",
+                "options": [
+                    {"label": "La proposition ne contient aucune donnée personnelle.", "required": True},
+                    {"label": "Chaque fait est appuyé par une source publique.", "required": True},
+                ],
+            },
+        }
+    )
     return {
         "name": "Proposer une pratique",
         "description": "Proposer une nouvelle fiche pour le recueil de bonnes pratiques.",
@@ -118,8 +137,10 @@ _Dumper.add_representer(str, _represent_str)
 
 
 def issue_form_yaml() -> str:
-    header = ("# Generated by `recueil issue-form` from the JSON Schema and vocabulaires.yml: do not edit by hand.\n"
-              f"# Regenerate with: recueil issue-form > {FORM_PATH}\n")
+    header = (
+        "# Generated by `recueil issue-form` from the JSON Schema and vocabulaires.yml: do not edit by hand.\n"
+        f"# Regenerate with: recueil issue-form > {FORM_PATH}\n"
+    )
     return header + yaml.dump(issue_form(), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100_000)
 
 
@@ -205,8 +226,11 @@ def practice_from_issue(text: str) -> NewPractice:
             extra[key] = [value.lower() for value in values] if key == "mots_cles" else values
     return NewPractice(
         titre=" ".join(answer("titre").split()),
-        themes=choices["themes"], moments=choices["moments"], roles=choices["roles"],
-        nature=",".join(choices["nature"]), effort=",".join(choices["effort"]),
+        themes=choices["themes"],
+        moments=choices["moments"],
+        roles=choices["roles"],
+        nature=",".join(choices["nature"]),
+        effort=",".join(choices["effort"]),
         extra=extra,
         sections={title: answers.get(title, "") for title, _ in body.SECTIONS},
     )

@@ -23,8 +23,9 @@ def _item(practice: Practice, detail: str = "") -> str:
 
 def stale(collection: Collection, today: dt.date) -> list[Practice]:
     """Published practices whose last review is older than three years, oldest first."""
-    return sorted((p for p in collection.published if today - p.last_change > STALE_AFTER),
-                  key=lambda p: (p.last_change, p.slug))
+    return sorted(
+        (p for p in collection.published if today - p.last_change > STALE_AFTER), key=lambda p: (p.last_change, p.slug)
+    )
 
 
 def maintainer_report(collection: Collection, today: dt.date) -> str:

@@ -72,10 +72,12 @@ def front_matter(new: NewPractice, today: dt.date) -> dict[str, Any]:
         "nature": new.nature,
         "roles": list(new.roles),
         "effort": new.effort,
-        "sources": [{
-            "titre": placeholder("titre d'une source publique vérifiable"),
-            "editeur": placeholder("qui la publie (Légifrance, INRS, CNFPT…)"),
-        }],
+        "sources": [
+            {
+                "titre": placeholder("titre d'une source publique vérifiable"),
+                "editeur": placeholder("qui la publie (Légifrance, INRS, CNFPT…)"),
+            }
+        ],
     }
     data.update(new.extra)
     data["publie_le"] = data.get("publie_le") or today.isoformat()
@@ -85,8 +87,10 @@ def front_matter(new: NewPractice, today: dt.date) -> dict[str, Any]:
 
 def validate(new: NewPractice, today: dt.date) -> None:
     """Raise ScaffoldError with every problem of the answers (against the JSON Schema)."""
-    problems = [message for _, message in schema_errors(make_validator(practice_schema()),
-                                                         front_matter(new, today), {}, default_line=1)]
+    problems = [
+        message
+        for _, message in schema_errors(make_validator(practice_schema()), front_matter(new, today), {}, default_line=1)
+    ]
     if not new.slug:
         problems.append("le titre doit contenir au moins un mot (lettres ou chiffres)")
     if problems:
@@ -96,8 +100,14 @@ def validate(new: NewPractice, today: dt.date) -> None:
 def practice_text(new: NewPractice, today: dt.date) -> str:
     """The whole file: YAML front matter (quoted by PyYAML, never by hand), then the sections."""
     validate(new, today)
-    dumped = yaml.dump(front_matter(new, today), Dumper=_FrontMatterDumper, allow_unicode=True,
-                       sort_keys=False, default_flow_style=False, width=100_000)
+    dumped = yaml.dump(
+        front_matter(new, today),
+        Dumper=_FrontMatterDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100_000,
+    )
     parts = [f"---\n{dumped}---\n"]
     for title in _section_titles(new.sections):
         text = new.sections.get(title, "").strip() or placeholder(SECTION_HINTS.get(title, "le contenu."))

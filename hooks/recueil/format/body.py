@@ -31,8 +31,10 @@ class Heading:
 def headings(body: str, first_line: int) -> list[Heading]:
     """ATX headings outside fenced code blocks."""
     if "```" not in body and "~~~" not in body:  # no fence: one scan instead of a match per line
-        return [Heading(len(m.group(1)), m.group(2), first_line + body.count("\n", 0, m.start()))
-                for m in _HEADINGS.finditer(body)]
+        return [
+            Heading(len(m.group(1)), m.group(2), first_line + body.count("\n", 0, m.start()))
+            for m in _HEADINGS.finditer(body)
+        ]
     found: list[Heading] = []
     fence: str | None = None
     for offset, text in enumerate(body.split("\n")):
@@ -67,19 +69,24 @@ def check_sections(body: str, first_line: int) -> list[tuple[int, str]]:
     seen: list[Heading] = []
     for heading in headings(body, first_line):
         if heading.level == 1:
-            problems.append((heading.line, (
-                f"titre de niveau 1 « {heading.title} » interdit : le titre vient de la clé "
-                "« titre » ; utilisez « ## » pour les sections"
-            )))
+            problems.append(
+                (
+                    heading.line,
+                    (
+                        f"titre de niveau 1 « {heading.title} » interdit : le titre vient de la clé "
+                        "« titre » ; utilisez « ## » pour les sections"
+                    ),
+                )
+            )
             continue
         if heading.level != 2:
             continue
         canonical = _CANONICAL.get(_normalise(heading.title))
         if canonical is None:
             allowed = ", ".join(title for title, _ in SECTIONS)
-            problems.append((heading.line, (
-                f"section inconnue « {heading.title} » ; sections permises, dans l'ordre : {allowed}"
-            )))
+            problems.append(
+                (heading.line, (f"section inconnue « {heading.title} » ; sections permises, dans l'ordre : {allowed}"))
+            )
             continue
         if canonical != heading.title:
             problems.append((heading.line, f"écrivez la section « {canonical} » exactement"))
@@ -87,9 +94,9 @@ def check_sections(body: str, first_line: int) -> list[tuple[int, str]]:
             problems.append((heading.line, f"section « {canonical} » en double"))
             continue
         if seen and ORDER[canonical] < ORDER[seen[-1].title]:
-            problems.append((heading.line, (
-                f"section « {canonical} » mal placée : elle doit venir avant « {seen[-1].title} »"
-            )))
+            problems.append(
+                (heading.line, (f"section « {canonical} » mal placée : elle doit venir avant « {seen[-1].title} »"))
+            )
         seen.append(Heading(2, canonical, heading.line))
     present = {h.title for h in seen}
     for title in REQUIRED:

@@ -16,11 +16,36 @@ from typing import Any
 from recueil.format import sanitize
 
 # Tags that would run code or pull another document in: named as such, the others are « non permises ».
-_ACTIVE_TAGS = frozenset({
-    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "link", "form",
-    "input", "button", "textarea", "select", "style", "svg", "math", "template", "portal", "audio", "video",
-    "source", "track", "picture", "noscript",
-})
+_ACTIVE_TAGS = frozenset(
+    {
+        "script",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "base",
+        "meta",
+        "link",
+        "form",
+        "input",
+        "button",
+        "textarea",
+        "select",
+        "style",
+        "svg",
+        "math",
+        "template",
+        "portal",
+        "audio",
+        "video",
+        "source",
+        "track",
+        "picture",
+        "noscript",
+    }
+)
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?!`)(?:(?!\n[ \t]*\n).)*?(?<!`)\1(?!`)", re.DOTALL)  # not across a blank line
 _AUTOLINK = re.compile(r"<((?:[A-Za-z][A-Za-z0-9+.-]*:|www\.)[^<>\s]*|[^<>\s@]+@[^<>\s]+)>")
@@ -28,9 +53,11 @@ _AUTOLINK = re.compile(r"<((?:[A-Za-z][A-Za-z0-9+.-]*:|www\.)[^<>\s]*|[^<>\s@]+@
 _INLINE_LINK = re.compile(r"(!?)\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(<[^>\n]*>|[^\s)]+)")
 _REFERENCE = re.compile(r"^[ ]{0,3}\[([^\]\n]+)\]:[ \t]*(<[^>\n]*>|\S+)", re.MULTILINE)
 _IMAGE_REFERENCE = re.compile(r"!\[([^\]\n]*)\](?:\[([^\]\n]*)\])?")
-_ATTR_LIST = re.compile(r"\{:?[ \t]*((?:[#.][^\s{}]+|[A-Za-z_:][-\w:.]*=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s{}]+))"
-                        r"(?:[ \t]+(?:[#.][^\s{}]+|[A-Za-z_:][-\w:.]*=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s{}]+)))*)"
-                        r"[ \t]*\}")
+_ATTR_LIST = re.compile(
+    r"\{:?[ \t]*((?:[#.][^\s{}]+|[A-Za-z_:][-\w:.]*=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s{}]+))"
+    r"(?:[ \t]+(?:[#.][^\s{}]+|[A-Za-z_:][-\w:.]*=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s{}]+)))*)"
+    r"[ \t]*\}"
+)
 _ATTR_TOKEN = re.compile(r"([#.])([^\s{}]+)|([A-Za-z_:][-\w:.]*)=(\"[^\"\n]*\"|'[^'\n]*'|[^\s{}]+)")
 _SNIPPET = re.compile(r"^[ \t]*-{1,}8<-{1,}", re.MULTILINE)
 # Attributes Markdown's extensions consume while converting: never in the output.
@@ -38,13 +65,25 @@ _CONSUMED_ATTRIBUTES = frozenset({"markdown", "data-toc-label"})
 
 # Characters nobody types on purpose in a sheet and that mislead readers, feeds or spreadsheets.
 _INVISIBLE_NAMES = {
-    "\u200b": "espace sans chasse", "\u200c": "antiliant sans chasse", "\u200d": "liant sans chasse",
-    "\u2060": "gluon de mots", "\ufeff": "espace insécable sans chasse",
-    "\u200e": "marque gauche-à-droite", "\u200f": "marque droite-à-gauche", "\u061c": "marque de lettre arabe",
-    "\u202a": "enchâssement gauche-à-droite", "\u202b": "enchâssement droite-à-gauche",
-    "\u202c": "fin d'enchâssement", "\u202d": "forçage gauche-à-droite", "\u202e": "inversion de sens",
-    "\u2066": "isolat gauche-à-droite", "\u2067": "isolat droite-à-gauche", "\u2068": "isolat de première force",
-    "\u2069": "fin d'isolat", "\ufffe": "non-caractère", "\uffff": "non-caractère",
+    "\u200b": "espace sans chasse",
+    "\u200c": "antiliant sans chasse",
+    "\u200d": "liant sans chasse",
+    "\u2060": "gluon de mots",
+    "\ufeff": "espace insécable sans chasse",
+    "\u200e": "marque gauche-à-droite",
+    "\u200f": "marque droite-à-gauche",
+    "\u061c": "marque de lettre arabe",
+    "\u202a": "enchâssement gauche-à-droite",
+    "\u202b": "enchâssement droite-à-gauche",
+    "\u202c": "fin d'enchâssement",
+    "\u202d": "forçage gauche-à-droite",
+    "\u202e": "inversion de sens",
+    "\u2066": "isolat gauche-à-droite",
+    "\u2067": "isolat droite-à-gauche",
+    "\u2068": "isolat de première force",
+    "\u2069": "fin d'isolat",
+    "\ufffe": "non-caractère",
+    "\uffff": "non-caractère",
 }
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(_INVISIBLE_NAMES) + "]")
 
@@ -62,8 +101,11 @@ _MOBILE_LOOSE = re.compile(r"(?:(?:\+|00)33[\s.-]?|0)[67](?:[\s.-]?\d{2}){4}")
 
 # The same personal-data rules for the contribution form's script (the patterns are valid JavaScript too;
 # the generic mailbox one is matched without regard to case).
-PERSONAL_DATA_PATTERNS = {"email": _EMAIL.pattern, "generic_mailbox": _GENERIC_MAILBOX.pattern,
-                          "mobile": _MOBILE.pattern}
+PERSONAL_DATA_PATTERNS = {
+    "email": _EMAIL.pattern,
+    "generic_mailbox": _GENERIC_MAILBOX.pattern,
+    "mobile": _MOBILE.pattern,
+}
 
 Finding = tuple[int, str]  # (1-based file line, message)
 
@@ -87,8 +129,10 @@ def invisible_characters(text: str, first_line: int = 1) -> list[Finding]:
     """Control, bidirectional and zero-width characters (tab and newline are fine)."""
     if not _INVISIBLE.search(text):
         return []
-    return [(first_line + text.count("\n", 0, match.start()), invisible_message(match.group(0)))
-            for match in _INVISIBLE.finditer(text)]
+    return [
+        (first_line + text.count("\n", 0, match.start()), invisible_message(match.group(0)))
+        for match in _INVISIBLE.finditer(text)
+    ]
 
 
 def invisible_message(char: str) -> str:
@@ -102,9 +146,12 @@ def invisible_in_values(data: Any, lines: dict[tuple[str | int, ...], int], text
     them in the file; those written as they are in `text` are found by `invisible_characters`."""
     if "\\" not in text:
         return []  # no escape sequence, so every character of a value is written as it is in `text`
-    return [(lines.get(path, 1), f"« {'.'.join(map(str, path))} » : {invisible_message(match.group(0))}")
-            for path, value in _strings(data, ()) for match in _INVISIBLE.finditer(value)
-            if match.group(0) not in text]
+    return [
+        (lines.get(path, 1), f"« {'.'.join(map(str, path))} » : {invisible_message(match.group(0))}")
+        for path, value in _strings(data, ())
+        for match in _INVISIBLE.finditer(value)
+        if match.group(0) not in text
+    ]
 
 
 def _strings(data: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:

@@ -19,14 +19,60 @@ from collections.abc import Callable
 import nh3
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-TAGS = HEADINGS | frozenset({
-    "p", "br", "hr", "blockquote", "pre", "code", "kbd", "samp", "var",
-    "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup", "q", "cite", "dfn",
-    "abbr", "span", "div", "a", "img", "figure", "figcaption",
-    "ul", "ol", "li", "dl", "dt", "dd",
-    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col",
-    "details", "summary", "time",
-})
+TAGS = HEADINGS | frozenset(
+    {
+        "p",
+        "br",
+        "hr",
+        "blockquote",
+        "pre",
+        "code",
+        "kbd",
+        "samp",
+        "var",
+        "em",
+        "strong",
+        "b",
+        "i",
+        "u",
+        "s",
+        "del",
+        "ins",
+        "mark",
+        "small",
+        "sub",
+        "sup",
+        "q",
+        "cite",
+        "dfn",
+        "abbr",
+        "span",
+        "div",
+        "a",
+        "img",
+        "figure",
+        "figcaption",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "colgroup",
+        "col",
+        "details",
+        "summary",
+        "time",
+    }
+)
 # Elements removed with their content (the others lose their tags and keep their text).
 REMOVED_WITH_CONTENT = frozenset({"script", "style", "template", "noscript", "iframe", "object", "svg", "math"})
 URL_ATTRIBUTES = frozenset({"href", "src"})
@@ -45,11 +91,37 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "q": frozenset({"cite"}),
     "blockquote": frozenset({"cite"}),
 }
-ADMONITION_TYPES = frozenset({
-    "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check", "done",
-    "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing", "danger", "error",
-    "bug", "example", "quote", "cite",
-})
+ADMONITION_TYPES = frozenset(
+    {
+        "note",
+        "abstract",
+        "summary",
+        "tldr",
+        "info",
+        "todo",
+        "tip",
+        "hint",
+        "important",
+        "success",
+        "check",
+        "done",
+        "question",
+        "help",
+        "faq",
+        "warning",
+        "caution",
+        "attention",
+        "failure",
+        "fail",
+        "missing",
+        "danger",
+        "error",
+        "bug",
+        "example",
+        "quote",
+        "cite",
+    }
+)
 # The classes Markdown's extensions write: admonitions, details, footnotes, permalinks, code blocks.
 CLASSES: dict[str, frozenset[str]] = {
     "div": ADMONITION_TYPES | {"admonition", "footnote", "highlight"},
@@ -85,8 +157,7 @@ def url_problem(attribute: str, value: str) -> str | None:
     url, scheme = normalised_url(value), url_scheme(value)
     if attribute == "src":
         if scheme is not None or url.startswith("//"):
-            return ("image ou ressource chargée depuis un autre site : hébergez l'image dans le dépôt "
-                    "ou mettez un lien")
+            return "image ou ressource chargée depuis un autre site : hébergez l'image dans le dépôt ou mettez un lien"
         return None
     if scheme is None or scheme in URL_SCHEMES:
         return None
@@ -131,8 +202,10 @@ def clean(html: str) -> str:
 
 
 def allowed_attribute(tag: str, attribute: str) -> bool:
-    return attribute in ATTRIBUTES["*"] or attribute in ATTRIBUTES.get(tag, frozenset()) or (
-        attribute == "class" and tag in CLASSES
+    return (
+        attribute in ATTRIBUTES["*"]
+        or attribute in ATTRIBUTES.get(tag, frozenset())
+        or (attribute == "class" and tag in CLASSES)
     )
 
 
@@ -153,8 +226,7 @@ def clean_between(html: str, marker: str, then: Callable[[str], str] | None = No
     after = then or _same
     if end < 0:
         return html[:start] + after(clean(html[inner_start:]))
-    return (html[:start] + after(clean(html[inner_start:end]))
-            + clean_between(html[end + len(opening):], marker, then))
+    return html[:start] + after(clean(html[inner_start:end])) + clean_between(html[end + len(opening) :], marker, then)
 
 
 def _same(html: str) -> str:

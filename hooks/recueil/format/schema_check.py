@@ -93,8 +93,10 @@ def _pattern_message(path: Path, value: object) -> str:
     named = [part for part in path if isinstance(part, str)]
     key = named[-1] if named else ""
     if key == "liens" or key == "pratiques" or key == "id":
-        return (f"identifiant « {value} » invalide : minuscules sans accents, chiffres et tirets "
-                "(par exemple « former-les-agents-d-accueil »)")
+        return (
+            f"identifiant « {value} » invalide : minuscules sans accents, chiffres et tirets "
+            "(par exemple « former-les-agents-d-accueil »)"
+        )
     if key in ("url", "source"):
         return f"adresse « {value} » invalide : elle doit commencer par https:// et ne contenir aucun espace"
     if key in ("publie_le", "revise_le"):
@@ -102,11 +104,9 @@ def _pattern_message(path: Path, value: object) -> str:
     if key == "date":
         return f"date « {value} » invalide : AAAA, AAAA-MM ou AAAA-MM-JJ attendu, entre guillemets"
     if key == "departement":
-        return (f"code de département « {value} » invalide : code INSEE entre guillemets "
-                "(« 29 », « 2A », « 971 »)")
+        return f"code de département « {value} » invalide : code INSEE entre guillemets (« 29 », « 2A », « 971 »)"
     if key == "mots_cles":
-        return (f"mot-clé « {value} » invalide : minuscules, chiffres, espaces, tirets et "
-                "apostrophes seulement")
+        return f"mot-clé « {value} » invalide : minuscules, chiffres, espaces, tirets et apostrophes seulement"
     return f"{describe(path)} : valeur « {value} » mal formée"
 
 
@@ -126,20 +126,31 @@ def _messages(error: ValidationError, validator: Validator) -> list[tuple[Path, 
     if kind == "required":
         missing = [key for key in expected if key not in value]
         properties = schema.get("properties", {})
-        return [(path, f"clé obligatoire « {key} » absente{' dans ' + where if path else ''}"
-                       + _allowed(validator.allowed_values(properties.get(key, {}))))
-                for key in missing]
+        return [
+            (
+                path,
+                f"clé obligatoire « {key} » absente{' dans ' + where if path else ''}"
+                + _allowed(validator.allowed_values(properties.get(key, {}))),
+            )
+            for key in missing
+        ]
     if kind == "additionalProperties":
         known = list(schema.get("properties", {}))
         extras = [key for key in value if key not in known]
-        return [((*path, key), (
-            f"clé inconnue « {key} »{suggestion(key, known)} ; clés permises : {', '.join(known)}"
-        )) for key in extras]
+        return [
+            ((*path, key), (f"clé inconnue « {key} »{suggestion(key, known)} ; clés permises : {', '.join(known)}"))
+            for key in extras
+        ]
     if kind == "enum":
-        return [(path, (
-            f"valeur {_received(value)} inconnue pour {where}{suggestion(value, expected)}"
-            + _allowed(map(str, expected))
-        ))]
+        return [
+            (
+                path,
+                (
+                    f"valeur {_received(value)} inconnue pour {where}{suggestion(value, expected)}"
+                    + _allowed(map(str, expected))
+                ),
+            )
+        ]
     if kind == "type":
         return [(path, f"{where} doit être {_TYPE_NAMES.get(expected, expected)} (reçu : {_received(value)})")]
     if kind == "minLength":

@@ -26,17 +26,23 @@ def documented_fields() -> list[dict[str, Any]]:
         prop = schema["properties"][name]
         node = value_node(name)
         subfields = [
-            {"nom": sub, "titre": spec.get("title", sub), "description": spec.get("description", ""),
-             "obligatoire": sub in node.get("required", ())}
+            {
+                "nom": sub,
+                "titre": spec.get("title", sub),
+                "description": spec.get("description", ""),
+                "obligatoire": sub in node.get("required", ()),
+            }
             for sub, spec in node.get("properties", {}).items()
         ]
-        result.append({
-            "nom": name,
-            "titre": prop.get("title", name),
-            "description": prop.get("description", ""),
-            "obligatoire": name in required,
-            "liste": prop.get("type") == "array",
-            "valeurs": tuple(node.get("enum", ())),
-            "sous_champs": subfields,
-        })
+        result.append(
+            {
+                "nom": name,
+                "titre": prop.get("title", name),
+                "description": prop.get("description", ""),
+                "obligatoire": name in required,
+                "liste": prop.get("type") == "array",
+                "valeurs": tuple(node.get("enum", ())),
+                "sous_champs": subfields,
+            }
+        )
     return result

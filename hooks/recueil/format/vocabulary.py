@@ -92,8 +92,9 @@ def schema_enum(field: str) -> tuple[str, ...]:
 
 # The fields whose values come from a vocabulary, and those that take one value only: read from the schema.
 VOCABULARY_FIELDS = tuple(name for name in practice_schema()["properties"] if "enum" in value_node(name))
-SINGLE_CHOICE_FIELDS = tuple(name for name in VOCABULARY_FIELDS
-                             if practice_schema()["properties"][name].get("type") != "array")
+SINGLE_CHOICE_FIELDS = tuple(
+    name for name in VOCABULARY_FIELDS if practice_schema()["properties"][name].get("type") != "array"
+)
 
 
 @cache
@@ -109,8 +110,7 @@ def vocabularies() -> dict[str, Vocabulary]:
         )
         if vocab.ids != schema_enum(name):
             raise RuntimeError(
-                f"vocabulaires.yml and the schemas disagree on {name!r}: "
-                f"{vocab.ids} != {schema_enum(name)}"
+                f"vocabulaires.yml and the schemas disagree on {name!r}: {vocab.ids} != {schema_enum(name)}"
             )
         result[name] = vocab
     return result

@@ -90,9 +90,7 @@ def _checked_file(file: Path, shown: str, today: dt.date) -> _CheckedFile:
     """The checks that depend on this file alone, from the cache when the file is unchanged."""
     try:
         status = file.lstat()
-        key: tuple[str, str, int, int, dt.date] | None = (
-            str(file), shown, status.st_mtime_ns, status.st_size, today
-        )
+        key: tuple[str, str, int, int, dt.date] | None = (str(file), shown, status.st_mtime_ns, status.st_size, today)
     except OSError:
         key = None
     if key in _cache:
@@ -145,10 +143,14 @@ def _discover(directory: Path, root: Path, report: _Report) -> tuple[list[Path],
             elif here == directory and name == FIGURES_FILE:
                 figures = path
             elif not name.endswith(".md"):
-                report.add(shown, 1, (
-                    "fichier inattendu : ce dossier ne contient que des fiches « .md », "
-                    f"{RECOMMENDATIONS_FILE} et {FIGURES_FILE}"
-                ))
+                report.add(
+                    shown,
+                    1,
+                    (
+                        "fichier inattendu : ce dossier ne contient que des fiches « .md », "
+                        f"{RECOMMENDATIONS_FILE} et {FIGURES_FILE}"
+                    ),
+                )
             else:
                 if here != directory:
                     report.add(shown, 1, "sous-dossier refusé : placez la fiche directement dans le dossier des fiches")
@@ -164,15 +166,22 @@ def _check_practice(raw: RawPractice, report: _Report, today: dt.date) -> Practi
     path, data = raw.path, raw.data
     if not SLUG.match(raw.slug) or len(raw.slug) > SLUG_MAX:
         proposal = slugify(raw.slug)
-        report.add(path, 1, (
-            f"nom de fichier « {raw.slug}.md » invalide : minuscules sans accents, chiffres et tirets, "
-            f"{SLUG_MAX} caractères au plus" + (f" (proposition : {proposal}.md)" if proposal else "")
-        ))
+        report.add(
+            path,
+            1,
+            (
+                f"nom de fichier « {raw.slug}.md » invalide : minuscules sans accents, chiffres et tirets, "
+                f"{SLUG_MAX} caractères au plus" + (f" (proposition : {proposal}.md)" if proposal else "")
+            ),
+        )
     errors = schema_errors(_PRACTICE_VALIDATOR, data, raw.lines, default_line=1)
     for line, message in errors:
         report.add(path, line, message)
-    for line, finding in [*safety.findings(raw.text, raw.body, raw.body_first_line),
-                          *safety.invisible_in_values(data, raw.lines, raw.text), *placeholder.findings(raw.text)]:
+    for line, finding in [
+        *safety.findings(raw.text, raw.body, raw.body_first_line),
+        *safety.invisible_in_values(data, raw.lines, raw.text),
+        *placeholder.findings(raw.text),
+    ]:
         report.add(path, line, finding)
     for line, message in body.check_sections(raw.body, raw.body_first_line):
         report.add(path, line, message)
@@ -200,10 +209,15 @@ def _check_dates(raw: RawPractice, report: _Report, today: dt.date) -> None:
         report.add(raw.path, revised_line, "« revise_le » est antérieure à « publie_le »")
     last = revised or published
     if last and raw.data.get("brouillon") is not True and today - last > STALE_AFTER:
-        report.add(raw.path, revised_line, (
-            f"fiche non relue depuis le {last.isoformat()} (plus de 3 ans) : "
-            "relisez-la et mettez à jour « revise_le »"
-        ), severity="avertissement")
+        report.add(
+            raw.path,
+            revised_line,
+            (
+                f"fiche non relue depuis le {last.isoformat()} (plus de 3 ans) : "
+                "relisez-la et mettez à jour « revise_le »"
+            ),
+            severity="avertissement",
+        )
 
 
 # List fields whose items are objects of the model; the others are lists of plain values.
@@ -242,9 +256,11 @@ def _check_collection(raws: list[RawPractice], known_slugs: set[str], report: _R
         if isinstance(title, str) and title.strip():
             other = by_title.setdefault(title_key(title), raw)
             if other is not raw:
-                report.add(raw.path, raw.lines.get(("titre",), 1), (
-                    f"titre identique à celui de {other.path} : deux fiches ne peuvent porter le même titre"
-                ))
+                report.add(
+                    raw.path,
+                    raw.lines.get(("titre",), 1),
+                    (f"titre identique à celui de {other.path} : deux fiches ne peuvent porter le même titre"),
+                )
     for raw in raws:
         links = raw.data.get("liens")
         if not isinstance(links, list):
@@ -257,9 +273,9 @@ def _check_collection(raws: list[RawPractice], known_slugs: set[str], report: _R
             if target == raw.slug:
                 report.add(raw.path, line, f"la fiche « {target} » ne peut pas se lier à elle-même")
             elif target not in known_slugs:
-                report.add(raw.path, line, (
-                    f"lien vers une fiche inexistante « {target} »{suggestion(target, known_slugs)}"
-                ))
+                report.add(
+                    raw.path, line, (f"lien vers une fiche inexistante « {target} »{suggestion(target, known_slugs)}")
+                )
             elif target in drafts and not is_draft:
                 report.add(raw.path, line, f"lien vers le brouillon « {target} », qui n'est pas publié")
 
@@ -303,9 +319,16 @@ def _load_recommendations(
                 report.add(shown, line, f"la recommandation cite le brouillon « {slug} », qui n'est pas publié")
             elif slug not in published:
                 report.add(shown, line, f"pratique inexistante « {slug} »{suggestion(slug, published)}")
-        recommendations.append(Recommendation(
-            id=item["id"], theme=item["theme"], titre=item["titre"].strip(),
-            texte=item["texte"].strip(), porteurs=tuple(item["porteurs"]), echeance=item["echeance"],
-            indicateurs=tuple(text.strip() for text in item["indicateurs"]), pratiques=tuple(item["pratiques"]),
-        ))
+        recommendations.append(
+            Recommendation(
+                id=item["id"],
+                theme=item["theme"],
+                titre=item["titre"].strip(),
+                texte=item["texte"].strip(),
+                porteurs=tuple(item["porteurs"]),
+                echeance=item["echeance"],
+                indicateurs=tuple(text.strip() for text in item["indicateurs"]),
+                pratiques=tuple(item["pratiques"]),
+            )
+        )
     return recommendations

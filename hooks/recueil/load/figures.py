@@ -48,9 +48,11 @@ def load_figures(file: Path, shown: str) -> tuple[tuple[Chart, ...], list[Proble
     except yamlparse.YamlProblem as exc:
         add(exc.line, exc.message)
         return (), problems
-    for line, message in [*safety.invisible_characters(text),
-                          *safety.invisible_in_values(parsed.data, parsed.lines, text),
-                          *schema_errors(make_validator(figures_schema()), parsed.data, parsed.lines, default_line=1)]:
+    for line, message in [
+        *safety.invisible_characters(text),
+        *safety.invisible_in_values(parsed.data, parsed.lines, text),
+        *schema_errors(make_validator(figures_schema()), parsed.data, parsed.lines, default_line=1),
+    ]:
         add(line, message)
     if problems:
         return (), problems
@@ -71,18 +73,21 @@ def _check_chart(chart: dict[str, Any], index: int, lines: dict[yamlparse.Path, 
     units = {figure["unite"] for figure in figures}
     if len(units) > 1 and chart["type"] != "reperes":
         # Bars drawn on one scale must measure the same thing.
-        add(lines[(index, "chiffres")], (
-            f"les chiffres d'un même graphique doivent avoir la même unité (reçu : {', '.join(sorted(units))})"
-        ))
+        add(
+            lines[(index, "chiffres")],
+            (f"les chiffres d'un même graphique doivent avoir la même unité (reçu : {', '.join(sorted(units))})"),
+        )
     if chart["type"] == "avant-apres":
         if len(figures) != 2:
-            add(lines[(index, "chiffres")], (
-                f"un graphique « avant-apres » compare exactement 2 chiffres (reçu : {len(figures)})"
-            ))
+            add(
+                lines[(index, "chiffres")],
+                (f"un graphique « avant-apres » compare exactement 2 chiffres (reçu : {len(figures)})"),
+            )
         elif figures[0]["annee"] >= figures[1]["annee"]:
-            add(lines[(index, "chiffres", 1, "annee")], (
-                "dans un graphique « avant-apres », le second chiffre doit être d'une année postérieure au premier"
-            ))
+            add(
+                lines[(index, "chiffres", 1, "annee")],
+                ("dans un graphique « avant-apres », le second chiffre doit être d'une année postérieure au premier"),
+            )
 
 
 def _chart(item: dict[str, Any]) -> Chart:

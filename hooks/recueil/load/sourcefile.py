@@ -75,17 +75,23 @@ def split_practice(text: str, shown: str, slug: str) -> tuple[RawPractice | None
     if not text.strip():
         return None, [Problem(path=shown, line=1, message="fichier vide")]
     if not _HANDLER.detect(text):
-        return None, [Problem(
-            path=shown, line=1,
-            message="en-tête YAML absent : la fiche doit commencer par une ligne « --- »",
-        )]
+        return None, [
+            Problem(
+                path=shown,
+                line=1,
+                message="en-tête YAML absent : la fiche doit commencer par une ligne « --- »",
+            )
+        ]
     try:
         front, body = _HANDLER.split(text)
     except ValueError:
-        return None, [Problem(
-            path=shown, line=1,
-            message="en-tête YAML non fermé : ajoutez une ligne « --- » après les clés",
-        )]
+        return None, [
+            Problem(
+                path=shown,
+                line=1,
+                message="en-tête YAML non fermé : ajoutez une ligne « --- » après les clés",
+            )
+        ]
     # The boundary pattern may swallow blank lines: locate both parts by position.
     opening = _HANDLER.FM_BOUNDARY.match(text)
     front_start = opening.end() if opening else 0
@@ -94,9 +100,13 @@ def split_practice(text: str, shown: str, slug: str) -> tuple[RawPractice | None
     except yamlparse.YamlProblem as exc:
         return None, [Problem(path=shown, line=exc.line, message=exc.message)]
     if not isinstance(parsed.data, dict):
-        return None, [Problem(
-            path=shown, line=2, message="l'en-tête doit être une liste de clés « clé: valeur »",
-        )]
+        return None, [
+            Problem(
+                path=shown,
+                line=2,
+                message="l'en-tête doit être une liste de clés « clé: valeur »",
+            )
+        ]
     body_first_line = text.count("\n", 0, len(text) - len(body)) + 1
     return RawPractice(
         path=shown,

@@ -77,9 +77,18 @@ class Stamp:
     font: Path  # a TrueType file, embedded
 
 
-def assemble(documents: Sequence[bytes], *, sections: Sequence[Section], stamp: Stamp, bookmarks: Sequence[Bookmark],
-             link_scheme: str, fallbacks: Mapping[str, str], link_labels: Mapping[str, str], metadata: Metadata,
-             fonts: Mapping[tuple[str, bool], Path]) -> bytes:
+def assemble(
+    documents: Sequence[bytes],
+    *,
+    sections: Sequence[Section],
+    stamp: Stamp,
+    bookmarks: Sequence[Bookmark],
+    link_scheme: str,
+    fallbacks: Mapping[str, str],
+    link_labels: Mapping[str, str],
+    metadata: Metadata,
+    fonts: Mapping[tuple[str, bool], Path],
+) -> bytes:
     """One PDF of `documents` in order. `fonts` maps (family, bold) to the file WeasyPrint subset;
     `link_labels` maps an anchor to what a link to it says (else: the page it goes to)."""
     pdf = pikepdf.new()
@@ -107,8 +116,7 @@ def assemble(documents: Sequence[bytes], *, sections: Sequence[Section], stamp: 
     _share_fonts(pdf, fonts)
     _set_metadata(pdf, metadata)
     output = io.BytesIO()
-    pdf.save(output, deterministic_id=True, compress_streams=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    pdf.save(output, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return output.getvalue()
 
 
@@ -119,15 +127,18 @@ def _links(pages: Iterable[pikepdf.Page]) -> Iterator[pikepdf.Object]:
                 yield annotation
 
 
-def _own_destinations(pdf: pikepdf.Pdf, source: pikepdf.Pdf, start: int,
-                      names: dict[tuple[int, int], str]) -> dict[str, Array]:
+def _own_destinations(
+    pdf: pikepdf.Pdf, source: pikepdf.Pdf, start: int, names: dict[tuple[int, int], str]
+) -> dict[str, Array]:
     """The source's named destinations, pointing at its pages in `pdf`; its own links made explicit
     (and noted in `names`)."""
     if "/Names" not in source.Root or "/Dests" not in source.Root.Names:
         return {}
     position = {page.obj.objgen: index for index, page in enumerate(source.pages)}
-    own = {name: Array([pdf.pages[start + position[target[0].objgen]].obj, *list(target)[1:]])
-           for name, target in pikepdf.NameTree(source.Root.Names.Dests).items()}
+    own = {
+        name: Array([pdf.pages[start + position[target[0].objgen]].obj, *list(target)[1:]])
+        for name, target in pikepdf.NameTree(source.Root.Names.Dests).items()
+    }
     # Ids repeat across documents (each sheet numbers its own footnotes): a link inside a document stays
     # inside it, whatever the name tree keeps for that name.
     for annotation in _links(pdf.pages[start:]):
@@ -138,8 +149,13 @@ def _own_destinations(pdf: pikepdf.Pdf, source: pikepdf.Pdf, start: int,
     return own
 
 
-def _resolve_links(pdf: pikepdf.Pdf, prefix: str, destinations: Mapping[str, Array],
-                   fallbacks: Mapping[str, str], names: dict[tuple[int, int], str]) -> None:
+def _resolve_links(
+    pdf: pikepdf.Pdf,
+    prefix: str,
+    destinations: Mapping[str, Array],
+    fallbacks: Mapping[str, str],
+    names: dict[tuple[int, int], str],
+) -> None:
     for page in pdf.pages:
         annotations = page.obj.get("/Annots")
         if annotations is None:
@@ -220,8 +236,9 @@ class _Structure:
         if section.part != self.part[0]:
             parent: pikepdf.Object = self.document
             if section.part is not None:
-                parent = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part,
-                                                           T=String(section.part), P=self.document, K=Array()))
+                parent = self.pdf.make_indirect(
+                    Dictionary(Type=Name.StructElem, S=Name.Part, T=String(section.part), P=self.document, K=Array())
+                )
                 self.document.K.append(parent)
             self.part = (section.part, parent)
         parent = self.part[1]
@@ -247,8 +264,15 @@ class _Structure:
                 key += 1
         for objgen, element in self.annotations.items():
             if objgen not in kept:  # a link removed (its target is in no edition): its text stays, untagged as link
-                element.K = Array([kid for kid in element.K if not (
-                    isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR" and kid.Obj.objgen == objgen)])
+                element.K = Array(
+                    [
+                        kid
+                        for kid in element.K
+                        if not (
+                            isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR" and kid.Obj.objgen == objgen
+                        )
+                    ]
+                )
         self.root.ParentTree = tree.obj
         self.root.ParentTreeNextKey = key
         if self.role_map:
@@ -315,17 +339,39 @@ def _is(kid: pikepdf.Object, tag: str | None) -> bool:
     return isinstance(kid, Dictionary) and "/S" in kid and (tag is None or str(kid.S) == tag)
 
 
-TEXT_HOLDERS = {"/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Lbl", "/LBody", "/Caption", "/TH", "/TD",
-                "/NonStruct", "/Span", "/BlockQuote", "/Note"}
+TEXT_HOLDERS = {
+    "/P",
+    "/H1",
+    "/H2",
+    "/H3",
+    "/H4",
+    "/H5",
+    "/H6",
+    "/Lbl",
+    "/LBody",
+    "/Caption",
+    "/TH",
+    "/TD",
+    "/NonStruct",
+    "/Span",
+    "/BlockQuote",
+    "/Note",
+}
 PLAIN_SPAN = {"/Type", "/S", "/K", "/P", "/Pg"}  # a Span with these keys only tells nothing about its text
 
 
-def _without_plain_spans(element: pikepdf.Object, parents: pikepdf.NumberTree,
-                         pages: Mapping[tuple[int, int], int]) -> list[pikepdf.Object]:
+def _without_plain_spans(
+    element: pikepdf.Object, parents: pikepdf.NumberTree, pages: Mapping[tuple[int, int], int]
+) -> list[pikepdf.Object]:
     content = []
     for kid in element.K:
-        if (_is(kid, "/Span") and set(kid.keys()) <= PLAIN_SPAN and len(kid.K) == 1
-                and isinstance(kid.K[0], int) and "/Pg" in kid):
+        if (
+            _is(kid, "/Span")
+            and set(kid.keys()) <= PLAIN_SPAN
+            and len(kid.K) == 1
+            and isinstance(kid.K[0], int)
+            and "/Pg" in kid
+        ):
             mcid = int(kid.K[0])
             parents[pages[kid.Pg.objgen]][mcid] = element
             same_page = "/Pg" in element and kid.Pg.objgen == element.Pg.objgen
@@ -353,8 +399,9 @@ def _list_items(element: pikepdf.Object) -> list[pikepdf.Object]:
     return items
 
 
-def _link_content(link: pikepdf.Object, element: pikepdf.Object, parents: pikepdf.NumberTree,
-                  pages: Mapping[tuple[int, int], int]) -> list[pikepdf.Object]:
+def _link_content(
+    link: pikepdf.Object, element: pikepdf.Object, parents: pikepdf.NumberTree, pages: Mapping[tuple[int, int], int]
+) -> list[pikepdf.Object]:
     """The content of `element` and of the links nested in it, all owned by `link`."""
     content = []
     for kid in element.K:
@@ -406,8 +453,9 @@ def _stamp(pdf: pikepdf.Pdf, stamp: Stamp) -> None:
     # would not make the same PDF), the page's own drawing state put back first; both streams are shared.
     # Marked as a pagination artifact: not part of the text that assistive technology reads.
     before = pdf.make_indirect(pdf.make_stream(b"q\n"))
-    after = pdf.make_indirect(pdf.make_stream(
-        f"\nQ\n/Artifact <</Type /Pagination>> BDC\nq {STAMP} Do Q\nEMC\n".encode()))
+    after = pdf.make_indirect(
+        pdf.make_stream(f"\nQ\n/Artifact <</Type /Pagination>> BDC\nq {STAMP} Do Q\nEMC\n".encode())
+    )
     for index, stamp_page in zip(stamped, overlay.pages, strict=True):
         page = pdf.pages[index]
         # The pages of one document share their resources: each page gets its own dictionaries.
@@ -453,9 +501,11 @@ def _width_array(widths: Mapping[int, float]) -> Array:
 
 
 BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]*)>")
-CMAP_HEAD = (b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n<< /Registry (Adobe)\n"
-             b"/Ordering (UCS)\n/Supplement 0\n>> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-             b"1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n")
+CMAP_HEAD = (
+    b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n<< /Registry (Adobe)\n"
+    b"/Ordering (UCS)\n/Supplement 0\n>> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+    b"1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n"
+)
 CMAP_TAIL = b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
 
 
@@ -468,10 +518,13 @@ def _to_unicode(cmap: bytes) -> dict[int, bytes] | None:
 
 def _cmap(pairs: Mapping[int, bytes]) -> bytes:
     glyphs = sorted(pairs)
-    chunks = [glyphs[i:i + 100] for i in range(0, len(glyphs), 100)]  # at most 100 entries a block
-    body = b"".join(f"{len(chunk)} beginbfchar\n".encode()
-                    + b"".join(b"<%04x> <%s>\n" % (glyph, pairs[glyph]) for glyph in chunk) + b"endbfchar\n"
-                    for chunk in chunks)
+    chunks = [glyphs[i : i + 100] for i in range(0, len(glyphs), 100)]  # at most 100 entries a block
+    body = b"".join(
+        f"{len(chunk)} beginbfchar\n".encode()
+        + b"".join(b"<%04x> <%s>\n" % (glyph, pairs[glyph]) for glyph in chunk)
+        + b"endbfchar\n"
+        for chunk in chunks
+    )
     return CMAP_HEAD + body + CMAP_TAIL
 
 
@@ -492,8 +545,11 @@ def _share_fonts(pdf: pikepdf.Pdf, fonts: Mapping[tuple[str, bool], Path]) -> No
         family = str(cid_fonts[0].FontDescriptor.get("/FontFamily", ""))
         path = fonts.get((family, "Bold" in face.removeprefix(family.replace(" ", "-"))))
         maps = [_to_unicode(font.ToUnicode.read_bytes()) if "/ToUnicode" in font else None for font in members]
-        if path is None or any(m is None for m in maps) or any(
-                f.get("/CIDToGIDMap") != "/Identity" or "/FontFile2" not in f.FontDescriptor for f in cid_fonts):
+        if (
+            path is None
+            or any(m is None for m in maps)
+            or any(f.get("/CIDToGIDMap") != "/Identity" or "/FontFile2" not in f.FontDescriptor for f in cid_fonts)
+        ):
             continue  # not one of ours: each document keeps its own font
         widths: dict[int, float] = {}
         pairs: dict[int, bytes] = {}
@@ -534,10 +590,14 @@ def _pdf_date(day: dt.date) -> str:
 
 
 def _set_metadata(pdf: pikepdf.Pdf, metadata: Metadata) -> None:
-    info = Dictionary(Title=String(metadata.title), Author=String(metadata.author),
-                      Subject=String(metadata.subject), Keywords=String(metadata.keywords),
-                      Creator=String("Recueil de bonnes pratiques"),
-                      Producer=String(f"WeasyPrint, reportlab, pikepdf {pikepdf.__version__}"))
+    info = Dictionary(
+        Title=String(metadata.title),
+        Author=String(metadata.author),
+        Subject=String(metadata.subject),
+        Keywords=String(metadata.keywords),
+        Creator=String("Recueil de bonnes pratiques"),
+        Producer=String(f"WeasyPrint, reportlab, pikepdf {pikepdf.__version__}"),
+    )
     if metadata.modified:
         info.ModDate = String(_pdf_date(metadata.modified))
     pdf.docinfo = pdf.make_indirect(info)

@@ -23,14 +23,18 @@ from recueil.site import bodyhtml
 from recueil.urls import Urls, practice_uri
 
 TITLE = "Recueil de bonnes pratiques"
-SUBTITLE = ("Continuité du service public et sécurité des agents territoriaux "
-            "face aux incivilités et aux agressions")
+SUBTITLE = "Continuité du service public et sécurité des agents territoriaux face aux incivilités et aux agressions"
 AUTHOR = "Contributeurs du Recueil de bonnes pratiques"
 QR_ALT = "Code QR vers la fiche en ligne"
 # The parts around the chapters, by anchor: their headings, the running header and the bookmarks of the PDF.
-PART_TITLES = {"sommaire": "Sommaire", "introduction": "Introduction",
-               "recommandations": "Synthèse des recommandations", "index-mots-cles": "Index des mots-clés",
-               "sources": "Sources"}
+PART_TITLES = {
+    "sommaire": "Sommaire",
+    "introduction": "Introduction",
+    "recommandations": "Synthèse des recommandations",
+    "index-mots-cles": "Index des mots-clés",
+    "sources": "Sources",
+}
+
 
 @dataclass(frozen=True, kw_only=True)
 class CompendiumOptions:
@@ -102,9 +106,11 @@ class Compendium:
     def parts(self) -> tuple[tuple[str, str], ...]:
         """(anchor, title) of each part in print order, chapters included (the cover is not a part)."""
         opening = ["sommaire", "introduction", *(["recommandations"] if self.recommendations else [])]
-        return (*((a, PART_TITLES[a]) for a in opening),
-                *((f"theme-{chapter.theme.id}", chapter.theme.libelle) for chapter in self.chapters),
-                *((a, PART_TITLES[a]) for a in ("index-mots-cles", "sources")))
+        return (
+            *((a, PART_TITLES[a]) for a in opening),
+            *((f"theme-{chapter.theme.id}", chapter.theme.libelle) for chapter in self.chapters),
+            *((a, PART_TITLES[a]) for a in ("index-mots-cles", "sources")),
+        )
 
 
 def online_url(practice: Practice, options: CompendiumOptions) -> str | None:
@@ -116,8 +122,7 @@ def qr_code(url: str) -> Markup:
     # segno writes the SVG from the bits of the code; the URL is not embedded as markup. A fixed mask
     # skips scoring all eight (7/8 of segno's time); any mask gives a valid code.
     # The title is the code's text alternative in the tagged PDF (the Figure's /Alt).
-    svg = segno.make(url, error="m", micro=False, mask=0).svg_inline(scale=1, border=2, omitsize=True,
-                                                                     title=QR_ALT)
+    svg = segno.make(url, error="m", micro=False, mask=0).svg_inline(scale=1, border=2, omitsize=True, title=QR_ALT)
     return Markup(svg)
 
 
@@ -131,8 +136,7 @@ def _earliest_moment(practice: Practice) -> Term:
     return moments.terms[min(moments.ids.index(m) for m in practice.moments)]
 
 
-def build_compendium(index: Index, options: CompendiumOptions | None = None,
-                     theme: str | None = None) -> Compendium:
+def build_compendium(index: Index, options: CompendiumOptions | None = None, theme: str | None = None) -> Compendium:
     """The whole collection (each practice under its first theme), or one theme's practices."""
     options = options or CompendiumOptions()
     moment_ids = vocabularies()["moments"].ids
@@ -149,7 +153,8 @@ def build_compendium(index: Index, options: CompendiumOptions | None = None,
     slugs = {p.slug for p in practices}
     recommendations = tuple(
         (term, tuple(r for r in index.recommendations if r.theme == term.id))
-        for term in themes if theme is None or term.id == theme
+        for term in themes
+        if theme is None or term.id == theme
     )
     return Compendium(
         options=options,
@@ -169,8 +174,10 @@ def _sheet(practice: Practice, options: CompendiumOptions) -> Sheet:
 
 
 def _keywords(keywords: Iterable[Keyword], slugs: set[str]) -> tuple[Keyword, ...]:
-    kept = (Keyword(slug=k.slug, label=k.label, practices=tuple(p for p in k.practices if p.slug in slugs))
-            for k in keywords)
+    kept = (
+        Keyword(slug=k.slug, label=k.label, practices=tuple(p for p in k.practices if p.slug in slugs))
+        for k in keywords
+    )
     return tuple(k for k in kept if k.practices)
 
 

@@ -67,20 +67,29 @@ def _placeholder_page(anchor: str) -> int:
     return PLACEHOLDER_PAGE
 
 
-def _context(compendium: Compendium, page_uri: str, inside: str | None = "#",
-             numbers: Mapping[str, int] | None = None) -> dict[str, Any]:
+def _context(
+    compendium: Compendium, page_uri: str, inside: str | None = "#", numbers: Mapping[str, int] | None = None
+) -> dict[str, Any]:
     links = _Links(compendium, page_uri, inside)
     page_of: Callable[[str], int | None] = _no_page  # the site page prints no page numbers
     if inside == PDF_LINK:
         page_of = numbers.get if numbers is not None else _placeholder_page
-    return {"c": compendium, "practice_link": links.practice, "keyword_link": links.keyword,
-            "href": links.anchor, "page_of": page_of, "titles": PART_TITLES, "fields": VOCABULARY_FIELDS}
+    return {
+        "c": compendium,
+        "practice_link": links.practice,
+        "keyword_link": links.keyword,
+        "href": links.anchor,
+        "page_of": page_of,
+        "titles": PART_TITLES,
+        "fields": VOCABULARY_FIELDS,
+    }
 
 
 def pdf_sheet(compendium: Compendium, sheet: Sheet) -> str:
     """A sheet as a document of its own: the same HTML in every edition that prints it."""
     return template("printing/recueil-pdf.html.j2").render(
-        part="fiche", s=sheet, title=sheet.practice.titre, **_context(compendium, PAGE_URI, PDF_LINK))
+        part="fiche", s=sheet, title=sheet.practice.titre, **_context(compendium, PAGE_URI, PDF_LINK)
+    )
 
 
 def pdf_parts(compendium: Compendium, numbers: Mapping[str, int] | None) -> list[str]:
@@ -90,25 +99,32 @@ def pdf_parts(compendium: Compendium, numbers: Mapping[str, int] | None) -> list
     context = _context(compendium, PAGE_URI, PDF_LINK, numbers)
     return [
         pdf.render(part="debut", title=compendium.title, **context),
-        *(pdf.render(part="ouverture", chapter=chapter, title=chapter.theme.libelle, **context)
-          for chapter in compendium.chapters),
+        *(
+            pdf.render(part="ouverture", chapter=chapter, title=chapter.theme.libelle, **context)
+            for chapter in compendium.chapters
+        ),
         pdf.render(part="index", title=PART_TITLES["index-mots-cles"], **context),
     ]
 
 
 def pdf_sources(compendium: Compendium) -> str:
     """The list of sources as a document: the last part, which prints no page number."""
-    return template("printing/recueil-pdf.html.j2").render(part="sources", title=PART_TITLES["sources"],
-                                                  **_context(compendium, PAGE_URI, PDF_LINK))
+    return template("printing/recueil-pdf.html.j2").render(
+        part="sources", title=PART_TITLES["sources"], **_context(compendium, PAGE_URI, PDF_LINK)
+    )
 
 
-def render_site_pages(index: Index, options: CompendiumOptions, pdf_links: bool = True,
-                      islands: Islands | None = None) -> dict[str, str]:
+def render_site_pages(
+    index: Index, options: CompendiumOptions, pdf_links: bool = True, islands: Islands | None = None
+) -> dict[str, str]:
     """The site's compendium page, the selection page and the print-ready sheets it shows, as {path: content}."""
     compendium = build_compendium(index, options)
     themes = [t for t in vocabularies()["themes"].terms if index.having("themes", t.id)]
     page = template("printing/recueil.md.j2").render(
-        **_context(compendium, PAGE_URI), themes=themes, pdf_links=pdf_links, islands=islands,
+        **_context(compendium, PAGE_URI),
+        themes=themes,
+        pdf_links=pdf_links,
+        islands=islands,
         inline=len(compendium.sheets) <= INLINE_LIMIT,
         site_link=_Links(compendium, PAGE_URI, None).practice,
         explorer_href=options.urls.relative(PAGE_URI, "pratiques/index.md"),
@@ -127,8 +143,7 @@ def sheets_json(compendium: Compendium) -> str:
     """Every sheet rendered print-ready, keyed by slug, for the selection page to pick from."""
     sheet = template("printing/recueil-fiche.html.j2")
     context = _context(compendium, SELECTION_URI, inside=None)
-    data = {s.practice.slug: {"titre": s.practice.titre, "html": sheet.render(s=s, **context)}
-            for s in compendium.sheets}
+    data = {
+        s.practice.slug: {"titre": s.practice.titre, "html": sheet.render(s=s, **context)} for s in compendium.sheets
+    }
     return json.dumps({"fiches": data}, ensure_ascii=False, separators=(",", ":"))
-
-

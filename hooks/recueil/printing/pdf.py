@@ -88,21 +88,40 @@ class _Edition:
     def bookmarks(self) -> list[Bookmark]:
         """One per part; under each theme, one per sheet."""
         chapters = {f"theme-{chapter.theme.id}": chapter for chapter in self.compendium.chapters}
-        return [Bookmark(title=title, anchor=anchor, children=tuple(
-            Bookmark(title=sheet.practice.titre, anchor=f"p-{sheet.practice.slug}")
-            for sheet in (chapters[anchor].sheets if anchor in chapters else ())))
-            for anchor, title in self.compendium.parts]
+        return [
+            Bookmark(
+                title=title,
+                anchor=anchor,
+                children=tuple(
+                    Bookmark(title=sheet.practice.titre, anchor=f"p-{sheet.practice.slug}")
+                    for sheet in (chapters[anchor].sheets if anchor in chapters else ())
+                ),
+            )
+            for anchor, title in self.compendium.parts
+        ]
 
     def render(self) -> bytes:
         c = self.compendium
         fallbacks = {f"p-{p.slug}": url for p in c.index.practices if (url := online_url(p, c.options))}
-        metadata = Metadata(title=c.title, author=c.options.author, subject=c.options.subtitle,
-                            keywords=", ".join(chapter.theme.libelle for chapter in c.chapters),
-                            language="fr", modified=c.edition)
-        return assemble([part.pdf for part in self.parts()], sections=self.sections(), link_labels=self.link_labels(),
-                        stamp=Stamp(headers=self.headers(), title=c.options.title, font=FONT_DIR / HEADER_FONT),
-                        bookmarks=self.bookmarks(), link_scheme=PDF_LINK.removesuffix(":"), fallbacks=fallbacks,
-                        metadata=metadata, fonts={face: FONT_DIR / file for face, file in FONTS.items()})
+        metadata = Metadata(
+            title=c.title,
+            author=c.options.author,
+            subject=c.options.subtitle,
+            keywords=", ".join(chapter.theme.libelle for chapter in c.chapters),
+            language="fr",
+            modified=c.edition,
+        )
+        return assemble(
+            [part.pdf for part in self.parts()],
+            sections=self.sections(),
+            link_labels=self.link_labels(),
+            stamp=Stamp(headers=self.headers(), title=c.options.title, font=FONT_DIR / HEADER_FONT),
+            bookmarks=self.bookmarks(),
+            link_scheme=PDF_LINK.removesuffix(":"),
+            fallbacks=fallbacks,
+            metadata=metadata,
+            fonts={face: FONT_DIR / file for face, file in FONTS.items()},
+        )
 
 
 def render_pdfs(compendiums: Sequence[Compendium], rendering: Renderer) -> list[bytes]:
@@ -115,8 +134,8 @@ def render_pdfs(compendiums: Sequence[Compendium], rendering: Renderer) -> list[
     # their lengths.
     drafts = [[*pdf_parts(c, None), pdf_sources(c)] for c in compendiums]
     parts = rendering.layout([*sheets.values(), *(html for draft in drafts for html in draft)])
-    laid_out = dict(zip(sheets, parts[:len(sheets)], strict=True))
-    rest = iter(parts[len(sheets):])
+    laid_out = dict(zip(sheets, parts[: len(sheets)], strict=True))
+    rest = iter(parts[len(sheets) :])
     editions = []
     for c, draft in zip(compendiums, drafts, strict=True):
         *numbered, sources = (next(rest) for _ in draft)
@@ -146,12 +165,21 @@ class Written:
     reused: int  # documents taken from the cache
 
     def summary(self, seconds: float) -> str:
-        return (f"{len(self.paths)} PDF du recueil écrits en {seconds:.1f} s ({self.laid_out} documents mis en page, "
-                f"{self.reused} repris de {CACHE_FOLDER})")
+        return (
+            f"{len(self.paths)} PDF du recueil écrits en {seconds:.1f} s ({self.laid_out} documents mis en page, "
+            f"{self.reused} repris de {CACHE_FOLDER})"
+        )
 
 
-def write_pdfs(index: Index, options: CompendiumOptions, directory: Path, *, cache: Path | None = None,
-               workers: int | None = None, themes: bool = True) -> Written:
+def write_pdfs(
+    index: Index,
+    options: CompendiumOptions,
+    directory: Path,
+    *,
+    cache: Path | None = None,
+    workers: int | None = None,
+    themes: bool = True,
+) -> Written:
     """The whole compendium and one PDF per theme that has practices (`themes`), written into `directory`.
 
     `cache`: the folder that keeps laid-out documents between builds; `workers`: processes (default: one
@@ -170,11 +198,19 @@ def write_pdfs(index: Index, options: CompendiumOptions, directory: Path, *, cac
     return Written(paths=paths, laid_out=rendering.laid_out, reused=rendering.reused)
 
 
-def pdfs_from_folder(practices: Path, directory: Path, options: CompendiumOptions, *, cache: Path | None = None,
-                     workers: int | None = None) -> Written:
+def pdfs_from_folder(
+    practices: Path,
+    directory: Path,
+    options: CompendiumOptions,
+    *,
+    cache: Path | None = None,
+    workers: int | None = None,
+) -> Written:
     """Check the practices folder like the site build does, then write the PDFs."""
     collection = load_collection(practices, root=practices.parent)
     if collection.errors:
-        raise PdfError("\n".join(str(e) for e in collection.errors)
-                       + f"\n{len(collection.errors)} erreur(s) dans les fiches : pas de PDF.")
+        raise PdfError(
+            "\n".join(str(e) for e in collection.errors)
+            + f"\n{len(collection.errors)} erreur(s) dans les fiches : pas de PDF."
+        )
     return write_pdfs(build_index(collection), options, directory, cache=cache, workers=workers)
