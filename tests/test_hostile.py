@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, ROOT
+from recueil.format.vocabulary import practice_schema
 from recueil.index import build_index
 from recueil.load.collection import load_collection
 from recueil.load.sourcefile import split_practice
@@ -129,25 +130,7 @@ def test_any_text_gives_problems_never_a_crash(text: str) -> None:
     assert all(p.line >= 1 for p in problems)
 
 
-_FIELD = st.sampled_from(
-    [
-        "titre",
-        "resume",
-        "themes",
-        "moments",
-        "nature",
-        "roles",
-        "effort",
-        "sources",
-        "liens",
-        "mots_cles",
-        "publie_le",
-        "revise_le",
-        "brouillon",
-        "exemples",
-        "inconnu",
-    ]
-)
+_FIELD = st.sampled_from([*practice_schema()["properties"], "inconnu"])
 _VALUE = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=30) | st.dates().map(str),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
@@ -198,27 +181,7 @@ def test_check_prints_no_traceback_on_construction_errors() -> None:
 
 # --- YAML text generated token by token: the loader returns located problems, it never raises -----------
 
-_KEYS = st.sampled_from(
-    [
-        "titre",
-        "resume",
-        "themes",
-        "moments",
-        "nature",
-        "roles",
-        "effort",
-        "sources",
-        "liens",
-        "mots_cles",
-        "publie_le",
-        "revise_le",
-        "brouillon",
-        "exemples",
-        "titre ",
-        "a b",
-        "<<",
-    ]
-)
+_KEYS = st.sampled_from([*practice_schema()["properties"], "titre ", "a b", "<<"])
 _TAGS = st.sampled_from(
     [
         "",
