@@ -120,7 +120,6 @@ def test_page_data_carries_what_the_script_needs() -> None:
     assert set(first) == {
         "slug",
         "titre",
-        "resume",
         "url",
         "themes",
         "moments",

@@ -162,8 +162,7 @@ def page_data(index: Index, urls: Urls) -> dict[str, Any]:
         "pratiques": [
             {
                 "slug": p.slug,
-                "titre": p.titre,
-                "resume": p.resume,
+                "titre": p.titre,  # the summary is in the page already: the script never reads it from here
                 "url": urls.relative(PAGE_PATH, practice_uri(p.slug)),
                 "themes": list(p.themes),
                 "moments": list(p.moments),
