@@ -16,9 +16,8 @@ SECTIONS: tuple[tuple[str, bool], ...] = (
 REQUIRED = tuple(title for title, required in SECTIONS if required)
 ORDER = {title: index for index, (title, _) in enumerate(SECTIONS)}
 
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
-_HEADINGS = re.compile(_HEADING.pattern, re.MULTILINE)  # the same, over a whole body without fences
+_HEADINGS = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -28,30 +27,29 @@ class Heading:
     line: int  # file line
 
 
+def without_fences(body: str) -> str:
+    """The body with the lines of fenced code blocks blanked, every other line where it was."""
+    if "```" not in body and "~~~" not in body:
+        return body
+    lines = body.split("\n")
+    fence: str | None = None
+    for number, text in enumerate(lines):
+        match = _FENCE.match(text)
+        if match and (fence is None or match.group(1).startswith(fence)):
+            fence = match.group(1)[0] * len(match.group(1)) if fence is None else None
+            lines[number] = ""
+        elif fence is not None:
+            lines[number] = ""
+    return "\n".join(lines)
+
+
 def headings(body: str, first_line: int) -> list[Heading]:
     """ATX headings outside fenced code blocks."""
-    if "```" not in body and "~~~" not in body:  # no fence: one scan instead of a match per line
-        return [
-            Heading(len(m.group(1)), m.group(2), first_line + body.count("\n", 0, m.start()))
-            for m in _HEADINGS.finditer(body)
-        ]
-    found: list[Heading] = []
-    fence: str | None = None
-    for offset, text in enumerate(body.split("\n")):
-        fence_match = _FENCE.match(text)
-        if fence_match:
-            marker = fence_match.group(1)
-            if fence is None:
-                fence = marker[0] * len(marker)
-            elif marker.startswith(fence):
-                fence = None
-            continue
-        if fence is not None:
-            continue
-        match = _HEADING.match(text)
-        if match:
-            found.append(Heading(len(match.group(1)), match.group(2), first_line + offset))
-    return found
+    text = without_fences(body)
+    return [
+        Heading(len(m.group(1)), m.group(2), first_line + text.count("\n", 0, m.start()))
+        for m in _HEADINGS.finditer(text)
+    ]
 
 
 def _normalise(title: str) -> str:

@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from recueil.format import sanitize
+from recueil.format.body import without_fences
 
 # Tags that would run code or pull another document in: named as such, the others are « non permises ».
 _ACTIVE_TAGS = frozenset(
@@ -46,7 +47,6 @@ _ACTIVE_TAGS = frozenset(
         "noscript",
     }
 )
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?!`)(?:(?!\n[ \t]*\n).)*?(?<!`)\1(?!`)", re.DOTALL)  # not across a blank line
 _AUTOLINK = re.compile(r"<((?:[A-Za-z][A-Za-z0-9+.-]*:|www\.)[^<>\s]*|[^<>\s@]+@[^<>\s]+)>")
 # Markdown: [text](target), ![alt](target), [id]: target, ![alt][id], ![id]
@@ -267,16 +267,7 @@ class _TagScanner(HTMLParser):
 def _without_code(body: str) -> str:
     """The body with fenced code blocks and code spans blanked out (their text is shown, not read as
     HTML), keeping every line where it was."""
-    lines = body.split("\n")
-    fence: str | None = None
-    for number, text in enumerate(lines):
-        match = _FENCE.match(text)
-        if match and (fence is None or match.group(1).startswith(fence)):
-            fence = match.group(1)[0] * len(match.group(1)) if fence is None else None
-            lines[number] = ""
-        elif fence is not None:
-            lines[number] = ""
-    return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), "\n".join(lines))
+    return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), without_fences(body))
 
 
 def personal_data(line: str) -> list[str]:
