@@ -26,15 +26,9 @@ import yaml
 from recueil.contribute.plaintree import config_elsewhere
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(ROOT / "tests"))
+from browser_support import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (Debian's Chromium, the flags the tests use)
+
 GOAL_CLICK_MS = 50.0
 GOAL_BYTES_PER_PRACTICE = 120.0
 
@@ -118,7 +112,7 @@ def measure(site: Path, clicks: int) -> dict[str, Any]:
     url = f"http://127.0.0.1:{httpd.server_address[1]}/pratiques/"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             started = time.perf_counter()
             page.goto(url, timeout=120_000)
@@ -139,7 +133,7 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=40)
     parser.add_argument("--work", type=Path, help="keep the corpus and site here, and reuse a site already built")
     args = parser.parse_args()
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is missing: run `make system-deps`")
     with tempfile.TemporaryDirectory(prefix="bench-explorer-") as tmp:
         work = args.work or Path(tmp)
