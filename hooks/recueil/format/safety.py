@@ -59,6 +59,9 @@ _ATTR_LIST = re.compile(
     r"[ \t]*\}"
 )
 _ATTR_TOKEN = re.compile(r"([#.])([^\s{}]+)|([A-Za-z_:][-\w:.]*)=(\"[^\"\n]*\"|'[^'\n]*'|[^\s{}]+)")
+# A start tag: its name, then anything but « < » and « > » outside quoted attribute values, then « > ».
+# Linear: no attempt runs past the next « < » outside quotes.
+_START_TAG = re.compile(r"<[A-Za-z][^<>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^<>\"']*)*>")
 _SNIPPET = re.compile(r"^[ \t]*-{1,}8<-{1,}", re.MULTILINE)
 # Attributes Markdown's extensions consume while converting: never in the output.
 _CONSUMED_ATTRIBUTES = frozenset({"markdown", "data-toc-label"})
@@ -203,9 +206,12 @@ def body_markup(body: str, first_line: int) -> list[Finding]:
             reason = _attr_list_problem(token)
             if reason:
                 found.append((line_of(match.start()), reason))
-    scanner = _TagScanner(first_line)
-    scanner.feed(_AUTOLINK.sub(lambda m: " " * len(m.group(0)), prose))
-    scanner.close()
+    scanner = _TagScanner()
+    text, line, counted = _AUTOLINK.sub(lambda m: " " * len(m.group(0)), prose), first_line, 0
+    for match in _START_TAG.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        scanner.scan(match.group(0), line)
     return [*found, *scanner.found]
 
 
@@ -240,12 +246,19 @@ def _attribute_problem(tag: str, name: str, value: str | None) -> str | None:
 
 
 class _TagScanner(HTMLParser):
-    """Start tags as a browser's tokenizer sees them, over several lines if need be."""
+    """Start tags as a browser's tokenizer sees them, over several lines if need be. Each candidate tag
+    is parsed on its own: Python's parser is quadratic on a text full of unclosed « < »."""
 
-    def __init__(self, first_line: int) -> None:
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.first_line = first_line
+        self.first_line = 1
         self.found: list[Finding] = []
+
+    def scan(self, tag: str, line: int) -> None:
+        self.reset()
+        self.first_line = line
+        self.feed(tag)
+        self.close()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line = self.first_line + self.getpos()[0] - 1
