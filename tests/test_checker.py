@@ -15,6 +15,7 @@ import yaml
 
 from conftest import CORPUS, ROOT, mkdocs_build
 from recueil.format.slugs import slugify
+from recueil.load import collection
 from recueil.load.collection import load_collection
 
 BROKEN = CORPUS / "broken"
@@ -166,3 +167,27 @@ def test_an_edited_file_is_read_again_not_served_from_the_cache(tmp_path: Path) 
     stat = file.stat()
     os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     assert load_collection(tmp_path).practices[0].titre == "Delta modifiée : soutenir l'agent après l'agression"
+
+
+@pytest.mark.parametrize("corpus", ["valid", "broken"])
+def test_checking_in_several_processes_finds_what_one_process_finds(
+    corpus: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Large collections are checked by one process per processor: same sheets, same problems, same order.
+    monkeypatch.setattr(collection, "PARALLEL_FROM", 10**9)
+    collection._cache.clear()
+    alone = load_collection(CORPUS / corpus)
+    monkeypatch.setattr(collection, "PARALLEL_FROM", 2)
+    collection._cache.clear()
+    real = collection._in_parallel
+    forked: list[object] = []
+
+    def recorded(files: list[tuple[Path, str]], today: dt.date) -> object:
+        forked.append(real(files, today))
+        return forked[-1]
+
+    monkeypatch.setattr(collection, "_in_parallel", recorded)
+    shared = load_collection(CORPUS / corpus)
+    assert len(forked) == 1 and forked[0] is not None, "the files were checked by other processes"
+    assert shared == alone
+    assert (len(shared.problems) > 10) == (corpus == "broken")
