@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -9,6 +10,7 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SLUG_MAX = 80
 
 
+@functools.lru_cache(maxsize=65_536)  # the same titles and headings are slugged many times per build
 def slugify(text: str, max_length: int = SLUG_MAX) -> str:
     """« L'agent d'accueil » → « l-agent-d-accueil »: lowercase ASCII words joined by hyphens."""
     decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "Oe"))
