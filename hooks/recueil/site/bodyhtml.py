@@ -14,12 +14,22 @@ import markdown
 from markupsafe import Markup
 
 from recueil.format import sanitize
-from recueil.model import Practice
 from recueil.format.slugs import slugify
+from recueil.model import Practice
 
 # The site's Markdown extensions that make sense for a sheet body (snippets and permalinks do not).
-MARKDOWN_EXTENSIONS = ["abbr", "attr_list", "admonition", "def_list", "footnotes", "md_in_html", "tables",
-                       "toc", "pymdownx.details", "pymdownx.superfences"]
+MARKDOWN_EXTENSIONS = [
+    "abbr",
+    "attr_list",
+    "admonition",
+    "def_list",
+    "footnotes",
+    "md_in_html",
+    "tables",
+    "toc",
+    "pymdownx.details",
+    "pymdownx.superfences",
+]
 
 
 class BodyConverter:

@@ -95,19 +95,37 @@ def _horizontal_bars(chart: Chart) -> Drawing:
         label_y = y + LINE_HEIGHT - 4
         bar_y = y + LINE_HEIGHT * len(lines) + 4
         width = usable * figure.valeur / maximum
-        bars.append(Bar(
-            label_lines=lines, label_y=label_y, x=MARGIN, y=bar_y, width=round(width, 1), height=BAR_HEIGHT,
-            value=with_unit(figure), value_x=round(MARGIN + width + 6, 1), value_y=bar_y + BAR_HEIGHT - 6,
-        ))
+        bars.append(
+            Bar(
+                label_lines=lines,
+                label_y=label_y,
+                x=MARGIN,
+                y=bar_y,
+                width=round(width, 1),
+                height=BAR_HEIGHT,
+                value=with_unit(figure),
+                value_x=round(MARGIN + width + 6, 1),
+                value_y=bar_y + BAR_HEIGHT - 6,
+            )
+        )
         y = bar_y + BAR_HEIGHT + 14
     axis_bottom = y
     ticks = tuple(
-        Tick(x=round(MARGIN + usable * fraction, 1),
-             label=f"{french_number(maximum * fraction)}{NARROW_NBSP}{chart.chiffres[0].unite}")
+        Tick(
+            x=round(MARGIN + usable * fraction, 1),
+            label=f"{french_number(maximum * fraction)}{NARROW_NBSP}{chart.chiffres[0].unite}",
+        )
         for fraction in (0, 0.5, 1)
     )
-    return Drawing(chart=chart, width=WIDTH, height=int(axis_bottom + LINE_HEIGHT + 8), bars=tuple(bars),
-                   ticks=ticks, axis_y1=top, axis_y2=axis_bottom)
+    return Drawing(
+        chart=chart,
+        width=WIDTH,
+        height=int(axis_bottom + LINE_HEIGHT + 8),
+        bars=tuple(bars),
+        ticks=ticks,
+        axis_y1=top,
+        axis_y2=axis_bottom,
+    )
 
 
 def _before_after(chart: Chart) -> Drawing:
@@ -117,16 +135,31 @@ def _before_after(chart: Chart) -> Drawing:
     for position, figure in enumerate(chart.chiffres):
         height = COLUMN_HEIGHT * figure.valeur / maximum
         x = WIDTH / 2 + (-COLUMN_WIDTH - 40 if position == 0 else 40)
-        bars.append(Bar(
-            label_lines=tuple(textwrap.wrap(f"{figure.libelle} ({figure.annee})", 32)),
-            label_y=baseline + LINE_HEIGHT + 2,
-            x=x, y=round(baseline - height, 1), width=COLUMN_WIDTH, height=round(height, 1),
-            value=with_unit(figure), value_x=x + COLUMN_WIDTH / 2, value_y=round(baseline - height - 6, 1),
-            emphasis=position == 1,
-        ))
+        bars.append(
+            Bar(
+                label_lines=tuple(textwrap.wrap(f"{figure.libelle} ({figure.annee})", 32)),
+                label_y=baseline + LINE_HEIGHT + 2,
+                x=x,
+                y=round(baseline - height, 1),
+                width=COLUMN_WIDTH,
+                height=round(height, 1),
+                value=with_unit(figure),
+                value_x=x + COLUMN_WIDTH / 2,
+                value_y=round(baseline - height - 6, 1),
+                emphasis=position == 1,
+            )
+        )
     label_lines = max(len(bar.label_lines) for bar in bars)
-    return Drawing(chart=chart, width=WIDTH, height=int(baseline + LINE_HEIGHT * (label_lines + 1)),
-                   bars=tuple(bars), ticks=(), axis_y1=MARGIN, axis_y2=baseline, baseline_y=baseline)
+    return Drawing(
+        chart=chart,
+        width=WIDTH,
+        height=int(baseline + LINE_HEIGHT * (label_lines + 1)),
+        bars=tuple(bars),
+        ticks=(),
+        axis_y1=MARGIN,
+        axis_y2=baseline,
+        baseline_y=baseline,
+    )
 
 
 def layout(chart: Chart) -> Drawing:

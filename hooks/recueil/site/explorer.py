@@ -10,9 +10,9 @@ import datetime as dt
 import json
 from typing import Any
 
+from recueil.format.vocabulary import VOCABULARY_FIELDS, practice_schema, vocabularies
 from recueil.index import Index
 from recueil.model import Practice
-from recueil.format.vocabulary import VOCABULARY_FIELDS, practice_schema, vocabularies
 
 FILTER_PATH = "pratiques/filtre.json"
 KEYWORD_FIELD = "mots_cles"
@@ -44,11 +44,13 @@ def facets(index: Index) -> list[dict[str, Any]]:
         }
         for field in VOCABULARY_FIELDS
     ]
-    facets.append({
-        "champ": KEYWORD_FIELD,
-        "libelle": practice_schema()["properties"][KEYWORD_FIELD]["title"],
-        "valeurs": [[keyword.slug, keyword.label] for keyword in index.keywords],
-    })
+    facets.append(
+        {
+            "champ": KEYWORD_FIELD,
+            "libelle": practice_schema()["properties"][KEYWORD_FIELD]["title"],
+            "valeurs": [[keyword.slug, keyword.label] for keyword in index.keywords],
+        }
+    )
     return facets
 
 
@@ -60,8 +62,13 @@ def filter_data(index: Index) -> dict[str, Any]:
         "facettes": facets(index),
         "masques": {field: [mask(p, field) for p in practices] for field in VOCABULARY_FIELDS},
         KEYWORD_FIELD: [
-            sorted({keyword_position[index.keyword_slugs[label]] for label in p.mots_cles
-                    if index.keyword_slugs.get(label) in keyword_position})
+            sorted(
+                {
+                    keyword_position[index.keyword_slugs[label]]
+                    for label in p.mots_cles
+                    if index.keyword_slugs.get(label) in keyword_position
+                }
+            )
             for p in practices
         ],
         "jours": [(p.last_change - EPOCH).days for p in practices],

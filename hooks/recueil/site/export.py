@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
-from recueil.model import Practice
 from recueil.format.schema_doc import exported_fields
-from recueil.urls import Urls, practice_uri
 from recueil.format.vocabulary import practice_schema
+from recueil.model import Practice
+from recueil.urls import Urls, practice_uri
 
 LICENCE = "Licence Ouverte / Etalab 2.0"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
@@ -25,6 +25,8 @@ LIST_SEPARATOR = "|"
 # apostrophe itself is escaped too, so that stripping one leading apostrophe restores any value.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "'")
 ID_COLUMNS = ("identifiant", "url")
+
+
 def metadata(practice: Practice) -> dict[str, Any]:
     """The practice's front matter as the schema describes it: absent optional fields are left out."""
     result: dict[str, Any] = {}
@@ -44,8 +46,7 @@ def metadata(practice: Practice) -> dict[str, Any]:
 
 def records(practices: Iterable[Practice], urls: Urls) -> list[dict[str, Any]]:
     """Page URLs are absolute when the site URL is known, else relative to the site root."""
-    return [{"identifiant": p.slug, "url": urls.public(practice_uri(p.slug)), "fiche": metadata(p)}
-            for p in practices]
+    return [{"identifiant": p.slug, "url": urls.public(practice_uri(p.slug)), "fiche": metadata(p)} for p in practices]
 
 
 def to_json(practices: Iterable[Practice], urls: Urls) -> str:

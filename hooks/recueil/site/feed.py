@@ -27,13 +27,15 @@ def render_feed(index: Index, urls: Urls, size: int = FEED_SIZE) -> str:
     entries = []
     for practice in index.latest(size):
         link = urls.public(practice_uri(practice.slug))
-        entries.append({
-            "practice": practice,
-            "id": link if base else f"{TAG_PREFIX}pratiques/{practice.slug}",
-            "link": link,
-            "published": _timestamp(practice.publie_le),
-            "updated": _timestamp(practice.last_change),
-        })
+        entries.append(
+            {
+                "practice": practice,
+                "id": link if base else f"{TAG_PREFIX}pratiques/{practice.slug}",
+                "link": link,
+                "published": _timestamp(practice.publie_le),
+                "updated": _timestamp(practice.last_change),
+            }
+        )
     latest = max((p.last_change for p in index.practices), default=dt.date(2026, 1, 1))
     return template("site/flux.xml.j2").render(
         feed_id=base + FEED_PATH if base else f"{TAG_PREFIX}flux",

@@ -4,15 +4,15 @@ take them from here, so an exported tree is exactly what the hook builds."""
 from __future__ import annotations
 
 from recueil.assessment import autodiagnostic
-from recueil.site import export
+from recueil.index import Index
 from recueil.printing.book import CompendiumOptions
 from recueil.printing.compendium import render_site_pages
+from recueil.settings import Settings
+from recueil.site import export
 from recueil.site.explorer import FILTER_PATH, filter_json
 from recueil.site.feed import FEED_PATH, render_feed
-from recueil.index import Index
-from recueil.site.pages import render_pages
 from recueil.site.islands import Islands
-from recueil.settings import Settings
+from recueil.site.pages import render_pages
 from recueil.site.webform import contribution_files
 
 
@@ -21,7 +21,11 @@ def compendium_options(settings: Settings) -> CompendiumOptions:
 
 
 def generated_files(
-    index: Index, settings: Settings, *, pdf_links: bool = False, body_marker: str | None = None,
+    index: Index,
+    settings: Settings,
+    *,
+    pdf_links: bool = False,
+    body_marker: str | None = None,
     islands: Islands | None = None,
 ) -> dict[str, str | bytes]:
     """{site path: content} of every generated page and data file.
@@ -33,11 +37,13 @@ def generated_files(
     files.update(contribution_files(settings))
     files.update(render_site_pages(index, compendium_options(settings), pdf_links=pdf_links, islands=islands))
     files.update(autodiagnostic.site_files(index, settings.urls))
-    files.update({
-        FILTER_PATH: filter_json(index),
-        export.SCHEMA_PATH: export.schema_text(),
-        "donnees/pratiques.json": export.to_json(index.practices, settings.urls),
-        "donnees/pratiques.csv": export.to_csv(index.practices, settings.urls),
-        FEED_PATH: render_feed(index, settings.urls),
-    })
+    files.update(
+        {
+            FILTER_PATH: filter_json(index),
+            export.SCHEMA_PATH: export.schema_text(),
+            "donnees/pratiques.json": export.to_json(index.practices, settings.urls),
+            "donnees/pratiques.csv": export.to_csv(index.practices, settings.urls),
+            FEED_PATH: render_feed(index, settings.urls),
+        }
+    )
     return files

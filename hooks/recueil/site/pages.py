@@ -13,17 +13,17 @@ from typing import Any
 import yaml
 from markupsafe import Markup
 
+from recueil.format.schema_doc import documented_fields
+from recueil.format.vocabulary import VOCABULARY_FIELDS, vocabularies
+from recueil.index import Index
+from recueil.model import Practice
+from recueil.settings import Settings
 from recueil.site import bodyhtml
 from recueil.site.explorer import facets
-from recueil.index import Index
 from recueil.site.islands import Islands
-from recueil.model import Practice
-from recueil.format.schema_doc import documented_fields
 from recueil.site.searchindex import full_text
-from recueil.settings import Settings
 from recueil.templating import template
 from recueil.urls import Urls, practice_uri
-from recueil.format.vocabulary import VOCABULARY_FIELDS, vocabularies
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, when PyYAML has it: the same YAML, faster
 LATEST_COUNT = 6  # practices shown as « dernières pratiques » on the home page
@@ -51,8 +51,9 @@ class _Renderer:
         self.islands = islands
         self.pages: dict[str, str] = {}
 
-    def render(self, uri: str, template_name: str, title: str, description: str = "", *, listing: bool = False,
-               **context: Any) -> None:
+    def render(
+        self, uri: str, template_name: str, title: str, description: str = "", *, listing: bool = False, **context: Any
+    ) -> None:
         def link(target: str | Practice, anchor: str = "") -> str:
             target_uri = practice_uri(target.slug) if isinstance(target, Practice) else target
             href = self.urls.relative(uri, target_uri)
@@ -61,13 +62,19 @@ class _Renderer:
         meta = {"title": title, "description": description} if description else {"title": title}
         front = _front_matter(listing=listing, **meta)
         self.pages[uri] = template(template_name).render(
-            front_matter=front, index=self.index, link=link, title=title, islands=self.islands,
-            compact=len(self.index.practices) > COMPACT_FROM, **context
+            front_matter=front,
+            index=self.index,
+            link=link,
+            title=title,
+            islands=self.islands,
+            compact=len(self.index.practices) > COMPACT_FROM,
+            **context,
         )
 
 
-def render_pages(index: Index, settings: Settings, *, body_marker: str | None = None,
-                 islands: Islands | None = None) -> dict[str, str]:
+def render_pages(
+    index: Index, settings: Settings, *, body_marker: str | None = None, islands: Islands | None = None
+) -> dict[str, str]:
     """Every generated page of the site, as {source path: Markdown}.
 
     `body_marker`: a practice page's body is Markdown between two `<!--body_marker-->` comments, which
@@ -79,7 +86,10 @@ def render_pages(index: Index, settings: Settings, *, body_marker: str | None = 
     vocab = vocabularies()
     for practice in index.practices:
         renderer.render(
-            practice_uri(practice.slug), "site/pratique.md.j2", practice.titre, practice.resume,
+            practice_uri(practice.slug),
+            "site/pratique.md.j2",
+            practice.titre,
+            practice.resume,
             p=practice,
             body_marker=body_marker,
             body_html=None if body_marker else bodyhtml.converter().convert(practice),
@@ -90,35 +100,77 @@ def render_pages(index: Index, settings: Settings, *, body_marker: str | None = 
             full_text=full_text(len(index.practices)),
         )
     for theme in vocab["themes"].terms:
-        renderer.render(f"themes/{theme.id}.md", "site/groupe.md.j2", theme.libelle, theme.description, listing=True,
-                        term=theme, field="themes", group_field="moments")
+        renderer.render(
+            f"themes/{theme.id}.md",
+            "site/groupe.md.j2",
+            theme.libelle,
+            theme.description,
+            listing=True,
+            term=theme,
+            field="themes",
+            group_field="moments",
+        )
     for moment in vocab["moments"].terms:
-        renderer.render(f"moments/{moment.id}.md", "site/groupe.md.j2", moment.libelle, moment.description, listing=True,
-                        term=moment, field="moments", group_field="themes")
+        renderer.render(
+            f"moments/{moment.id}.md",
+            "site/groupe.md.j2",
+            moment.libelle,
+            moment.description,
+            listing=True,
+            term=moment,
+            field="moments",
+            group_field="themes",
+        )
     for role in vocab["roles"].terms:
-        renderer.render(f"roles/{role.id}.md", "site/groupe.md.j2", role.libelle, role.description, listing=True,
-                        term=role, field="roles", group_field="themes")
+        renderer.render(
+            f"roles/{role.id}.md",
+            "site/groupe.md.j2",
+            role.libelle,
+            role.description,
+            listing=True,
+            term=role,
+            field="roles",
+            group_field="themes",
+        )
     for keyword in index.keywords:
-        renderer.render(f"mots-cles/{keyword.slug}.md", "site/mot-cle.md.j2", f"Mot-clé : {keyword.label}", listing=True,
-                        keyword=keyword)
+        renderer.render(
+            f"mots-cles/{keyword.slug}.md",
+            "site/mot-cle.md.j2",
+            f"Mot-clé : {keyword.label}",
+            listing=True,
+            keyword=keyword,
+        )
     renderer.render("mots-cles/index.md", "site/mots-cles.md.j2", "Mots-clés", listing=True)
     renderer.render("index-a-z.md", "site/index-a-z.md.j2", "Index de A à Z", listing=True)
-    renderer.render("pratiques/index.md", "site/pratiques.md.j2", "Explorer les pratiques",
-                    "Toutes les pratiques publiées, à filtrer par thème, moment, rôle, effort, service ou mot-clé.",
-                    listing=True, facets=facets(index))
-    renderer.render("donnees/index.md", "site/donnees.md.j2", "Données ouvertes",
-                    "Les métadonnées de toutes les pratiques en JSON et en CSV, sous Licence Ouverte.",
-                    fields=documented_fields())
+    renderer.render(
+        "pratiques/index.md",
+        "site/pratiques.md.j2",
+        "Explorer les pratiques",
+        "Toutes les pratiques publiées, à filtrer par thème, moment, rôle, effort, service ou mot-clé.",
+        listing=True,
+        facets=facets(index),
+    )
+    renderer.render(
+        "donnees/index.md",
+        "site/donnees.md.j2",
+        "Données ouvertes",
+        "Les métadonnées de toutes les pratiques en JSON et en CSV, sous Licence Ouverte.",
+        fields=documented_fields(),
+    )
     renderer.render("recommandations.md", "site/recommandations.md.j2", "Synthèse des recommandations")
-    renderer.render("etat-des-lieux.md", "site/etat-des-lieux.md.j2", "État des lieux",
-                    "Les chiffres publics sur les violences envers les agents publics, leurs sources et leurs limites.")
-    renderer.render("index.md", "site/accueil.md.j2", "Accueil",
-                    latest=index.latest(LATEST_COUNT))
+    renderer.render(
+        "etat-des-lieux.md",
+        "site/etat-des-lieux.md.j2",
+        "État des lieux",
+        "Les chiffres publics sur les violences envers les agents publics, leurs sources et leurs limites.",
+    )
+    renderer.render("index.md", "site/accueil.md.j2", "Accueil", latest=index.latest(LATEST_COUNT))
     return renderer.pages
 
 
-def render_page(index: Index, urls: Urls, uri: str, template_name: str, title: str, description: str = "",
-                **context: Any) -> str:
+def render_page(
+    index: Index, urls: Urls, uri: str, template_name: str, title: str, description: str = "", **context: Any
+) -> str:
     """One generated page from its template, with the same context (front matter, `link`) as the others."""
     renderer = _Renderer(index, urls, None)
     renderer.render(uri, template_name, title, description, **context)

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from recueil.contribute.scaffold import SECTION_HINTS
 from recueil.format import body
-
-from recueil.site import export
 from recueil.format.placeholder import MARKER
 from recueil.format.safety import PERSONAL_DATA_PATTERNS
-from recueil.contribute.scaffold import SECTION_HINTS
-from recueil.settings import Settings
-from recueil.templating import template
 from recueil.format.vocabulary import VOCABULARY_FIELDS, practice_schema, vocabularies
+from recueil.settings import Settings
+from recueil.site import export
+from recueil.templating import template
 
 SCHEMA_URI = export.SCHEMA_PATH
 FORM_URI = "contribuer/proposer.md"
@@ -33,8 +32,14 @@ def form_page(settings: Settings) -> str:
     required = set(schema["required"])
     vocab = vocabularies()
     choices = [
-        {"key": key, "title": properties[key]["title"], "help": properties[key].get("description", ""),
-         "single": "enum" in properties[key], "required": key in required, "terms": vocab[key].terms}
+        {
+            "key": key,
+            "title": properties[key]["title"],
+            "help": properties[key].get("description", ""),
+            "single": "enum" in properties[key],
+            "required": key in required,
+            "terms": vocab[key].terms,
+        }
         for key in VOCABULARY_FIELDS
     ]
     data = {
@@ -53,8 +58,10 @@ def form_page(settings: Settings) -> str:
         required=required,
         main_choices=[c for c in choices if c["key"] not in OPTIONAL_CHOICES],
         optional_choices=[c for c in choices if c["key"] in OPTIONAL_CHOICES],
-        sections=[(index, title, is_required, SECTION_HINTS.get(title, ""))
-                  for index, (title, is_required) in enumerate(body.SECTIONS)],
+        sections=[
+            (index, title, is_required, SECTION_HINTS.get(title, ""))
+            for index, (title, is_required) in enumerate(body.SECTIONS)
+        ],
         source_rows=range(SOURCE_ROWS),
         example_rows=range(EXAMPLE_ROWS),
         data=data,
