@@ -31,6 +31,17 @@ class Islands:
         self.blocks[name] = str(html)
         return Markup(f"\n\n<!--{self.marker}-ilot-{name}-->\n\n")
 
+    def used_in(self, markdown: str) -> dict[str, str]:
+        """The blocks `markdown` stands for, those they hold included."""
+        found: dict[str, str] = {}
+        pending = [markdown]
+        while pending:
+            for name in self._found.findall(pending.pop()):
+                if name not in found:
+                    found[name] = self.blocks[name]
+                    pending.append(found[name])
+        return found
+
     def restore(self, html: str) -> str:
         """The converted page with every placeholder replaced by its block (blocks may nest)."""
         return self._found.sub(lambda found: self.restore(self.blocks[found[1]]), html)

@@ -44,6 +44,12 @@ def _front_matter(*, listing: bool = False, **meta: str) -> Markup:
     return Markup(f"---\n{dumped}---\n")
 
 
+# A practice page's Markdown and the blocks it stands for, by everything its template reads, with the
+# build's marker blanked: `mkdocs serve` rebuilds render only the sheets that changed (or their neighbours).
+_PracticeKey = tuple[Any, ...]
+_practice_pages: dict[_PracticeKey, tuple[str, dict[str, str]]] = {}
+
+
 class _Renderer:
     def __init__(self, index: Index, urls: Urls, islands: Islands | None) -> None:
         self.index = index
@@ -84,9 +90,29 @@ def render_pages(
     """
     renderer = _Renderer(index, settings.urls, islands)
     vocab = vocabularies()
+    compact = len(index.practices) > COMPACT_FROM
+    reused: dict[_PracticeKey, tuple[str, dict[str, str]]] = {}
     for practice in index.practices:
+        uri = practice_uri(practice.slug)
+        related, citing = index.related.get(practice.slug, ()), index.citing.get(practice.slug, ())
+        key = (
+            practice,
+            related,
+            citing,
+            tuple(index.keyword_slugs[k] for k in practice.mots_cles),
+            settings.urls,
+            settings.edit_url,
+            compact,
+            full_text(len(index.practices)),
+        )
+        if body_marker and islands is not None and key in _practice_pages:
+            markdown, blocks = _practice_pages[key]
+            renderer.pages[uri] = markdown.replace("\0", body_marker)
+            islands.blocks.update({name: block.replace("\0", body_marker) for name, block in blocks.items()})
+            reused[key] = _practice_pages[key]
+            continue
         renderer.render(
-            practice_uri(practice.slug),
+            uri,
             "site/pratique.md.j2",
             practice.titre,
             practice.resume,
@@ -94,11 +120,19 @@ def render_pages(
             body_marker=body_marker,
             body_html=None if body_marker else bodyhtml.converter().convert(practice),
             edit_url=settings.edit_url.format(chemin=practice.path) if settings.edit_url else None,
-            related=index.related.get(practice.slug, ()),
-            citing=index.citing.get(practice.slug, ()),
+            related=related,
+            citing=citing,
             fields=VOCABULARY_FIELDS,
             full_text=full_text(len(index.practices)),
         )
+        if body_marker and islands is not None:
+            blocks = islands.used_in(renderer.pages[uri])
+            reused[key] = (
+                renderer.pages[uri].replace(body_marker, "\0"),
+                {name: block.replace(body_marker, "\0") for name, block in blocks.items()},
+            )
+    _practice_pages.clear()
+    _practice_pages.update(reused)
     for theme in vocab["themes"].terms:
         renderer.render(
             f"themes/{theme.id}.md",
