@@ -139,11 +139,28 @@ def render_site_pages(
     return {PAGE_URI: page, SELECTION_URI: selection, SHEETS_URI: sheets_json(compendium)}
 
 
+# The selection page's sheets, by everything their template reads: a rebuild renders only those that changed.
+_selection_sheets: dict[tuple[Any, ...], str] = {}
+
+
 def sheets_json(compendium: Compendium) -> str:
     """Every sheet rendered print-ready, keyed by slug, for the selection page to pick from."""
     sheet = template("printing/recueil-fiche.html.j2")
     context = _context(compendium, SELECTION_URI, inside=None)
-    data = {
-        s.practice.slug: {"titre": s.practice.titre, "html": sheet.render(s=s, **context)} for s in compendium.sheets
-    }
+    index = compendium.index
+    rendered: dict[tuple[Any, ...], str] = {}
+    data = {}
+    for s in compendium.sheets:
+        p = s.practice
+        key = (
+            p,
+            s.url,
+            index.related.get(p.slug, ()),
+            tuple(index.keyword_slugs[k] for k in p.mots_cles),
+            compendium.options,
+        )
+        html = rendered[key] = _selection_sheets.get(key) or sheet.render(s=s, **context)
+        data[p.slug] = {"titre": p.titre, "html": html}
+    _selection_sheets.clear()
+    _selection_sheets.update(rendered)
     return json.dumps({"fiches": data}, ensure_ascii=False, separators=(",", ":"))
