@@ -33,7 +33,7 @@ from recueil.printing.pdf import write_pdfs
 from recueil.settings import Settings, SettingsError, load_settings
 from recueil.site.files import compendium_options, generated_files
 from recueil.site.islands import Islands
-from recueil.site.pagecache import OUTPUTS, PAGES, TEMPLATES, Converted, Rendered
+from recueil.site.pagecache import CLEANED, OUTPUTS, PAGES, TEMPLATES, Converted, Rendered
 from recueil.site.searchindex import full_text, headings_only
 from recueil.urls import practice_uri
 
@@ -135,6 +135,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     _build.generated = set(pages)
     if _build.command == "serve":
         includes = sorted(Path(config.docs_dir, "includes").glob("*"))
+        CLEANED.begin([])  # the allow-list is code: it changes with the process
         PAGES.begin(
             [
                 repr((config.markdown_extensions, config.mdx_configs, config.use_directory_urls)),
@@ -169,13 +170,27 @@ def on_page_content(html: str, page: Page, **_: Any) -> str:
     practice = _build.practices.get(uri)
     if practice is not None:
         # Each sheet's body, converted by MkDocs like any page, goes through the allow-list.
-        html = clean_between(html, _build.marker, then=None if _build.full_text else headings_only)
+        html = _cleaned(uri, html)
         # Generated pages have no edit link of their own: point it at the source sheet.
         edit = _settings().edit_url
         if edit:
             page.edit_url = edit.format(chemin=practice.path)
     # The blocks the templates prepared as HTML come back in place of their placeholders.
     return _build.islands.restore(html) if _build.islands is not None else html
+
+
+def _cleaned(uri: str, html: str) -> str:
+    """The page with its body through the allow-list (under `mkdocs serve`, once per distinct conversion)."""
+    then = None if _build.full_text else headings_only
+    if _build.command != "serve":
+        return clean_between(html, _build.marker, then=then)
+    key = CLEANED.key(f"{uri}\0{_build.full_text}", html, _build.marker)
+    cleaned = CLEANED.get(key)
+    if cleaned is None:
+        cleaned = clean_between(html, _build.marker, then=then)
+        CLEANED.put(key, cleaned.replace(_build.marker, "\0"))
+        return cleaned
+    return cleaned.replace("\0", _build.marker)
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -208,6 +223,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
             _build.reused[file.src_uri] = reused
             page.meta["template"] = REUSED_TEMPLATE
             page.meta["search"] = {"exclude": True}
+            page.content = ""  # nothing reads it any more (the search plugin would scan it)
     return env
 
 
@@ -237,8 +253,8 @@ def on_post_build(config: MkDocsConfig) -> None:
             f"{PAGES.hits} page(s) reprise(s) de la construction précédente sans nouvelle conversion, "
             f"{OUTPUTS.hits} sans nouvelle mise en page"
         )
-        PAGES.sweep()
-        OUTPUTS.sweep()
+        for cache in (PAGES, OUTPUTS, CLEANED):
+            cache.sweep()
     # The one output written to site_dir directly: WeasyPrint needs every sheet, not an in-memory page.
     if _build.index is None or not _build.pdf_enabled:
         return

@@ -11,6 +11,9 @@ listings that show it differ. Two caches, each keyed by a hash of everything its
   the page's final content, title, metadata, table of contents and place in the site, under a
   context made of the site's settings, theme files and navigation.
 
+- `CLEANED`: a practice page after the allow-list, keyed by what the converter gave (the marker
+  blanked): the same input always gives the same output, so it is cleaned once.
+
 `TEMPLATES` keeps the theme's compiled templates (MkDocs makes a new Jinja2 environment per build).
 Nothing here is used by `mkdocs build`, which always starts afresh.
 """
@@ -101,4 +104,5 @@ class TemplateCache(jinja2.BytecodeCache):
 # One each per process: `mkdocs serve` keeps the hook module across rebuilds, and the core with it.
 PAGES: PageCache[Converted] = PageCache()
 OUTPUTS: PageCache[Rendered] = PageCache()
+CLEANED: PageCache[str] = PageCache()
 TEMPLATES = TemplateCache()
