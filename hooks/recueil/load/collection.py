@@ -7,11 +7,12 @@ the valid practices together with every problem found, so a contributor fixes al
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -128,14 +129,20 @@ def _in_parallel(files: list[tuple[Path, str]], today: dt.date) -> list[_Checked
         return None
     size = -(-len(files) // (workers * 4))  # a few batches per process, so that none waits for the last
     batches = [files[start : start + size] for start in range(0, len(files), size)]
+    collecting = gc.isenabled()
+    gc.disable()  # receiving thousands of results would trigger many collections that find no cycle
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             return [checked for batch in pool.map(_check_batch, batches, [today] * len(batches)) for checked in batch]
     except (OSError, RuntimeError):  # no process could start (limits, sandbox): check them here instead
         return None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _check_batch(files: list[tuple[Path, str]], today: dt.date) -> list[_CheckedFile]:
+    gc.disable()  # a short-lived worker: collecting cycles would only rescan what it is about to send back
     return [_check_file(file, shown, today) for file, shown in files]
 
 
@@ -150,7 +157,11 @@ def _check_file(file: Path, shown: str, today: dt.date) -> _CheckedFile:
         assert text is not None
         raw, problems = split_practice(text, shown, file.stem)
         report.problems.extend(problems)
-        practice = _check_practice(raw, report, today) if raw else None
+        if raw:
+            practice = _check_practice(raw, report, today)
+            # What the checks across files read is the front matter: the text stays out of the cache
+            # and of what a worker process sends back.
+            raw = replace(raw, text="", body="")
     return _CheckedFile(raw, practice, tuple(report.problems))
 
 
