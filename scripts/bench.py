@@ -270,6 +270,7 @@ def _lines(stream: object) -> queue.Queue[str]:
 
 def _wait_for(lines: queue.Queue[str], text: str, timeout: float = REBUILD_TIMEOUT) -> str:
     deadline = time.monotonic() + timeout
+    seen: list[str] = []
     while (left := deadline - time.monotonic()) > 0:
         try:
             line = lines.get(timeout=left)
@@ -277,7 +278,9 @@ def _wait_for(lines: queue.Queue[str], text: str, timeout: float = REBUILD_TIMEO
             break
         if text in line:
             return line
-    raise SystemExit(f"mkdocs serve: no « {text} » within {timeout:.0f} s")
+        seen.append(line)
+    last = "".join(seen[-10:])
+    raise SystemExit(f"mkdocs serve: no « {text} » within {timeout:.0f} s; its last lines:\n{last}")
 
 
 def build_memory(count: int, work: Path) -> tuple[float, float]:
