@@ -324,6 +324,7 @@ def serve_rebuild(runs: int, work: Path, source: Path, name: str, port: int) -> 
     reported: list[float] = []
     try:
         _wait_for(lines, "Serving on")
+        time.sleep(2.0)  # the watcher's first look at the files: an edit before it would go unseen
         for run in range(runs):
             time.sleep(1.0)  # let the watcher settle
             edited = time.perf_counter()
