@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -169,25 +171,53 @@ def test_an_edited_file_is_read_again_not_served_from_the_cache(tmp_path: Path) 
     assert load_collection(tmp_path).practices[0].titre == "Delta modifiée : soutenir l'agent après l'agression"
 
 
+# Run in a fresh interpreter: worker processes are forked only where no other thread runs.
+SHARED_CHECK = """
+import json, sys
+from pathlib import Path
+from recueil.load import collection
+corpus = Path(sys.argv[1])
+collection.PARALLEL_FROM = 10**9
+alone = collection.load_collection(corpus)
+collection._cache.clear()
+collection.PARALLEL_FROM = 2
+real, forked = collection._in_parallel, []
+collection._in_parallel = lambda files, today: forked.append(real(files, today)) or forked[-1]
+shared = collection.load_collection(corpus)
+print(json.dumps({"forked": [f is not None for f in forked], "same": shared == alone,
+                  "problems": len(shared.problems), "practices": len(shared.practices)}))
+"""
+
+
 @pytest.mark.parametrize("corpus", ["valid", "broken"])
-def test_checking_in_several_processes_finds_what_one_process_finds(
-    corpus: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_checking_in_several_processes_finds_what_one_process_finds(corpus: str) -> None:
     # Large collections are checked by one process per processor: same sheets, same problems, same order.
-    monkeypatch.setattr(collection, "PARALLEL_FROM", 10**9)
-    collection._cache.clear()
-    alone = load_collection(CORPUS / corpus)
+    result = subprocess.run(
+        [sys.executable, "-c", SHARED_CHECK, str(CORPUS / corpus)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")},
+    )
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert outcome["forked"] == [True], "the files were checked by other processes"
+    assert outcome["same"]
+    assert (outcome["problems"] > 10) == (corpus == "broken") and outcome["practices"] > 0
+
+
+def test_no_process_is_forked_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A forked copy of a threaded process (`mkdocs serve`) may hang on a lock another thread held.
     monkeypatch.setattr(collection, "PARALLEL_FROM", 2)
     collection._cache.clear()
-    real = collection._in_parallel
-    forked: list[object] = []
-
-    def recorded(files: list[tuple[Path, str]], today: dt.date) -> object:
-        forked.append(real(files, today))
-        return forked[-1]
-
-    monkeypatch.setattr(collection, "_in_parallel", recorded)
-    shared = load_collection(CORPUS / corpus)
-    assert len(forked) == 1 and forked[0] is not None, "the files were checked by other processes"
-    assert shared == alone
-    assert (len(shared.problems) > 10) == (corpus == "broken")
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait)
+    waiting.start()
+    try:
+        files = [(f, f.name) for f in sorted((CORPUS / "valid").glob("*.md"))]
+        assert collection._in_parallel(files, dt.date.today()) is None
+        assert load_collection(CORPUS / "valid").practices
+    finally:
+        release.set()
+        waiting.join()
