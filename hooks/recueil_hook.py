@@ -68,6 +68,7 @@ class _Build:
         """Forget the pages of the previous rebuild (the object lives as long as the `mkdocs serve` process)."""
         for pages in (self.keys, self.converted, self.outputs, self.reused):
             pages.clear()
+        self.page_search = ()
 
     @property
     def pdf_enabled(self) -> bool:
