@@ -78,18 +78,12 @@ class _Renderer:
         )
 
 
-def render_pages(
-    index: Index, settings: Settings, *, body_marker: str | None = None, islands: Islands | None = None
-) -> dict[str, str]:
-    """Every generated page of the site, as {source path: Markdown}.
-
-    `body_marker`: a practice page's body is Markdown between two `<!--body_marker-->` comments, which
-    the site generator converts and our hook then sanitises (`sanitize.clean_between`); without a
-    marker (exported trees, built with no hook) the body is HTML already sanitised. `islands`: where
-    the prepared HTML blocks go instead of the Markdown (see `recueil.site.islands`), None to keep them inline.
-    """
-    renderer = _Renderer(index, settings.urls, islands)
-    vocab = vocabularies()
+def _render_practices(
+    renderer: _Renderer, settings: Settings, body_marker: str | None, islands: Islands | None
+) -> None:
+    """Every practice page; with a marker and islands (the hook's build), those whose inputs did not change
+    since the last call are taken back as rendered then."""
+    index = renderer.index
     compact = len(index.practices) > COMPACT_FROM
     reused: dict[_PracticeKey, tuple[str, dict[str, str]]] = {}
     for practice in index.practices:
@@ -133,39 +127,34 @@ def render_pages(
             )
     _practice_pages.clear()
     _practice_pages.update(reused)
-    for theme in vocab["themes"].terms:
-        renderer.render(
-            f"themes/{theme.id}.md",
-            "site/groupe.md.j2",
-            theme.libelle,
-            theme.description,
-            listing=True,
-            term=theme,
-            field="themes",
-            group_field="moments",
-        )
-    for moment in vocab["moments"].terms:
-        renderer.render(
-            f"moments/{moment.id}.md",
-            "site/groupe.md.j2",
-            moment.libelle,
-            moment.description,
-            listing=True,
-            term=moment,
-            field="moments",
-            group_field="themes",
-        )
-    for role in vocab["roles"].terms:
-        renderer.render(
-            f"roles/{role.id}.md",
-            "site/groupe.md.j2",
-            role.libelle,
-            role.description,
-            listing=True,
-            term=role,
-            field="roles",
-            group_field="themes",
-        )
+
+
+def render_pages(
+    index: Index, settings: Settings, *, body_marker: str | None = None, islands: Islands | None = None
+) -> dict[str, str]:
+    """Every generated page of the site, as {source path: Markdown}.
+
+    `body_marker`: a practice page's body is Markdown between two `<!--body_marker-->` comments, which
+    the site generator converts and our hook then sanitises (`sanitize.clean_between`); without a
+    marker (exported trees, built with no hook) the body is HTML already sanitised. `islands`: where
+    the prepared HTML blocks go instead of the Markdown (see `recueil.site.islands`), None to keep them inline.
+    """
+    renderer = _Renderer(index, settings.urls, islands)
+    _render_practices(renderer, settings, body_marker, islands)
+    vocab = vocabularies()
+    # Each theme, moment and role has its page, its practices grouped by another vocabulary.
+    for field, group_field in (("themes", "moments"), ("moments", "themes"), ("roles", "themes")):
+        for term in vocab[field].terms:
+            renderer.render(
+                f"{field}/{term.id}.md",
+                "site/groupe.md.j2",
+                term.libelle,
+                term.description,
+                listing=True,
+                term=term,
+                field=field,
+                group_field=group_field,
+            )
     for keyword in index.keywords:
         renderer.render(
             f"mots-cles/{keyword.slug}.md",
