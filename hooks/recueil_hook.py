@@ -117,7 +117,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     _build.marker = f"recueil-corps-{secrets.token_hex(16)}"
     _build.islands = Islands(_build.marker)
     pages = generated_files(
-        index, settings, pdf_links=_build.pdf_enabled, body_marker=_build.marker, islands=_build.islands
+        index,
+        settings,
+        pdf_links=_build.pdf_enabled,
+        body_marker=_build.marker,
+        islands=_build.islands,
+        reuse=_build.command == "serve",
     )
     _build.index = index
     _build.full_text = full_text(len(index.practices))

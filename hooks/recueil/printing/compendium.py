@@ -115,9 +115,14 @@ def pdf_sources(compendium: Compendium) -> str:
 
 
 def render_site_pages(
-    index: Index, options: CompendiumOptions, pdf_links: bool = True, islands: Islands | None = None
+    index: Index,
+    options: CompendiumOptions,
+    pdf_links: bool = True,
+    islands: Islands | None = None,
+    reuse: bool = False,
 ) -> dict[str, str]:
-    """The site's compendium page, the selection page and the print-ready sheets it shows, as {path: content}."""
+    """The site's compendium page, the selection page and the print-ready sheets it shows, as {path: content}.
+    `reuse`: see `recueil.site.files.generated_files`."""
     compendium = build_compendium(index, options)
     themes = [t for t in vocabularies()["themes"].terms if index.having("themes", t.id)]
     page = template("printing/recueil.md.j2").render(
@@ -136,15 +141,16 @@ def render_site_pages(
         script_href=options.urls.file(SELECTION_URI, "assets/recueil-selection.js"),
         sheets_href=options.urls.file(SELECTION_URI, SHEETS_URI),
     )
-    return {PAGE_URI: page, SELECTION_URI: selection, SHEETS_URI: sheets_json(compendium)}
+    return {PAGE_URI: page, SELECTION_URI: selection, SHEETS_URI: sheets_json(compendium, reuse=reuse)}
 
 
 # The selection page's sheets, by everything their template reads: a rebuild renders only those that changed.
 _selection_sheets: dict[tuple[Any, ...], str] = {}
 
 
-def sheets_json(compendium: Compendium) -> str:
-    """Every sheet rendered print-ready, keyed by slug, for the selection page to pick from."""
+def sheets_json(compendium: Compendium, reuse: bool = False) -> str:
+    """Every sheet rendered print-ready, keyed by slug, for the selection page to pick from; with `reuse`,
+    the sheets rendered by the last call are taken back when nothing their template reads changed."""
     sheet = template("printing/recueil-fiche.html.j2")
     context = _context(compendium, SELECTION_URI, inside=None)
     index = compendium.index
@@ -159,8 +165,9 @@ def sheets_json(compendium: Compendium) -> str:
             tuple(index.keyword_slugs[k] for k in p.mots_cles),
             compendium.options,
         )
-        html = rendered[key] = _selection_sheets.get(key) or sheet.render(s=s, **context)
+        html = rendered[key] = (reuse and _selection_sheets.get(key)) or sheet.render(s=s, **context)
         data[p.slug] = {"titre": p.titre, "html": html}
-    _selection_sheets.clear()
-    _selection_sheets.update(rendered)
+    if reuse:
+        _selection_sheets.clear()
+        _selection_sheets.update(rendered)
     return json.dumps({"fiches": data}, ensure_ascii=False, separators=(",", ":"))

@@ -27,15 +27,20 @@ def generated_files(
     pdf_links: bool = False,
     body_marker: str | None = None,
     islands: Islands | None = None,
+    reuse: bool = False,
 ) -> dict[str, str | bytes]:
     """{site path: content} of every generated page and data file.
 
     `pdf_links`: whether the compendium page links to PDFs (only when the build makes them);
-    `body_marker`, `islands`: see `render_pages` (the hook's, or None for an exported tree).
+    `body_marker`, `islands`: see `render_pages` (the hook's, or None for an exported tree);
+    `reuse`: keep what each sheet gave for the next call, and take back what did not change since the
+    last one (for the rebuilds of `mkdocs serve`; a one-off build would only pay for the copies).
     """
-    files: dict[str, str | bytes] = dict(render_pages(index, settings, body_marker=body_marker, islands=islands))
+    pages = render_pages(index, settings, body_marker=body_marker, islands=islands, reuse=reuse)
+    files: dict[str, str | bytes] = dict(pages)
     files.update(contribution_files(settings))
-    files.update(render_site_pages(index, compendium_options(settings), pdf_links=pdf_links, islands=islands))
+    options = compendium_options(settings)
+    files.update(render_site_pages(index, options, pdf_links=pdf_links, islands=islands, reuse=reuse))
     files.update(autodiagnostic.site_files(index, settings.urls))
     files.update(
         {

@@ -79,10 +79,12 @@ class _Renderer:
 
 
 def _render_practices(
-    renderer: _Renderer, settings: Settings, body_marker: str | None, islands: Islands | None
+    renderer: _Renderer, settings: Settings, body_marker: str | None, islands: Islands | None, reuse: bool
 ) -> None:
-    """Every practice page; with a marker and islands (the hook's build), those whose inputs did not change
-    since the last call are taken back as rendered then."""
+    """Every practice page; with `reuse` (and the hook's marker and islands), those whose inputs did not
+    change since the last call are taken back as rendered then."""
+    kept = islands if reuse and body_marker else None  # where reused pages put their blocks back
+    marker = body_marker or ""
     index = renderer.index
     compact = len(index.practices) > COMPACT_FROM
     reused: dict[_PracticeKey, tuple[str, dict[str, str]]] = {}
@@ -99,10 +101,10 @@ def _render_practices(
             compact,
             full_text(len(index.practices)),
         )
-        if body_marker and islands is not None and key in _practice_pages:
+        if kept is not None and key in _practice_pages:
             markdown, blocks = _practice_pages[key]
-            renderer.pages[uri] = markdown.replace("\0", body_marker)
-            islands.blocks.update({name: block.replace("\0", body_marker) for name, block in blocks.items()})
+            renderer.pages[uri] = markdown.replace("\0", marker)
+            kept.blocks.update({name: block.replace("\0", marker) for name, block in blocks.items()})
             reused[key] = _practice_pages[key]
             continue
         renderer.render(
@@ -119,18 +121,24 @@ def _render_practices(
             fields=VOCABULARY_FIELDS,
             full_text=full_text(len(index.practices)),
         )
-        if body_marker and islands is not None:
-            blocks = islands.used_in(renderer.pages[uri])
+        if kept is not None:
+            blocks = kept.used_in(renderer.pages[uri])
             reused[key] = (
-                renderer.pages[uri].replace(body_marker, "\0"),
-                {name: block.replace(body_marker, "\0") for name, block in blocks.items()},
+                renderer.pages[uri].replace(marker, "\0"),
+                {name: block.replace(marker, "\0") for name, block in blocks.items()},
             )
-    _practice_pages.clear()
-    _practice_pages.update(reused)
+    if kept is not None:
+        _practice_pages.clear()
+        _practice_pages.update(reused)
 
 
 def render_pages(
-    index: Index, settings: Settings, *, body_marker: str | None = None, islands: Islands | None = None
+    index: Index,
+    settings: Settings,
+    *,
+    body_marker: str | None = None,
+    islands: Islands | None = None,
+    reuse: bool = False,
 ) -> dict[str, str]:
     """Every generated page of the site, as {source path: Markdown}.
 
@@ -138,9 +146,10 @@ def render_pages(
     the site generator converts and our hook then sanitises (`sanitize.clean_between`); without a
     marker (exported trees, built with no hook) the body is HTML already sanitised. `islands`: where
     the prepared HTML blocks go instead of the Markdown (see `recueil.site.islands`), None to keep them inline.
+    `reuse`: see `files.generated_files`.
     """
     renderer = _Renderer(index, settings.urls, islands)
-    _render_practices(renderer, settings, body_marker, islands)
+    _render_practices(renderer, settings, body_marker, islands, reuse)
     vocab = vocabularies()
     # Each theme, moment and role has its page, its practices grouped by another vocabulary.
     for field, group_field in (("themes", "moments"), ("moments", "themes"), ("roles", "themes")):
