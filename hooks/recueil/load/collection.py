@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from recueil import processes
 from recueil.format import body, placeholder, safety
 from recueil.format.schema_check import make_validator, schema_errors, suggestion
 from recueil.format.slugs import SLUG, SLUG_MAX, slugify, title_key
@@ -124,7 +125,7 @@ def _file_key(file: Path, shown: str, today: dt.date) -> _Key | None:
 def _in_parallel(files: list[tuple[Path, str]], today: dt.date) -> list[_CheckedFile] | None:
     """Check `files` in as many processes as there are processors; None where that cannot be done here
     (one processor, no `fork`, or threads running: a forked copy of a threaded process may hang)."""
-    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = processes.available()
     if workers < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return None
     size = -(-len(files) // (workers * 4))  # a few batches per process, so that none waits for the last

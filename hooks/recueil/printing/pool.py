@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+from recueil import processes
 from recueil.printing.cache import PartCache
 from recueil.printing.layout import Part, check_renderer, layout
 
@@ -65,7 +65,7 @@ class Renderer:
 def renderer(cache_folder: Path | None = None, workers: int | None = None) -> Iterator[Renderer]:
     """A renderer for one build; the cache folder keeps only what the build used."""
     version = check_renderer()
-    rendering = Renderer(PartCache(cache_folder, salt=f"WeasyPrint {version}"), workers or os.cpu_count() or 1)
+    rendering = Renderer(PartCache(cache_folder, salt=f"WeasyPrint {version}"), workers or processes.available())
     try:
         yield rendering
         rendering.cache.keep_only(rendering.used)
