@@ -115,7 +115,8 @@ def _allowed(values: Iterable[str]) -> str:
     return f" ; valeurs permises : {listed}" if listed else ""
 
 
-def _messages(error: ValidationError, validator: Validator) -> list[tuple[Path, str]]:
+def french_messages(error: ValidationError, validator: Validator) -> list[tuple[Path, str]]:
+    """(path, message in French) for one jsonschema error; a rule without a wording keeps jsonschema's."""
     path: Path = tuple(error.absolute_path)
     where = describe(path)
     # jsonschema types these as possibly unset; on an error raised by a validator they are set.
@@ -174,11 +175,6 @@ def _messages(error: ValidationError, validator: Validator) -> list[tuple[Path, 
     return [(path, f"{where} : {error.message}")]
 
 
-def french_messages(error: ValidationError, validator: Validator) -> list[tuple[Path, str]]:
-    """(path, message in French) for one jsonschema error; a rule without a wording keeps jsonschema's."""
-    return _messages(error, validator)
-
-
 def schema_errors(
     validator: Validator, data: Any, lines: Mapping[Path, int], default_line: int
 ) -> list[tuple[int, str]]:
@@ -190,7 +186,7 @@ def schema_errors(
         found = {
             (line_of(lines, path, default_line), message)
             for error in validator.detailed.iter_errors(data)
-            for path, message in _messages(error, validator)
+            for path, message in french_messages(error, validator)
         }
         # Both validators implement the same schema; should they ever disagree, still refuse.
         return sorted(found) or [(default_line, f"en-tête non conforme au schéma : {fast_error}")]
