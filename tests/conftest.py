@@ -41,6 +41,18 @@ def write_config(tmp: Path, practices: Path, **overrides: object) -> Path:
     return path
 
 
+def recueil_check(*args: str, cwd: Path = CORPUS, github: bool = False) -> subprocess.CompletedProcess[str]:
+    """`recueil check` run as a contributor runs it: plain `path:line: message` lines, or GitHub's
+    annotations when `github` (as in Actions)."""
+    return subprocess.run(
+        [sys.executable, "-m", "recueil.cli", "check", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GITHUB_ACTIONS": "true" if github else ""},
+    )
+
+
 def pdf_available() -> bool:
     """WeasyPrint loads Pango when imported: without the Debian libraries the PDF cannot be made."""
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CORPUS, ROOT, mkdocs_build
+from conftest import CORPUS, ROOT, mkdocs_build, recueil_check
 from recueil.format.slugs import slugify
 from recueil.load import collection
 from recueil.load.collection import load_collection
@@ -68,13 +68,7 @@ def test_checking_modifies_no_file() -> None:
 
 
 def test_cli_reports_every_broken_file_in_one_run_and_fails() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "recueil.cli", "check", "broken"],
-        cwd=CORPUS,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "GITHUB_ACTIONS": ""},
-    )
+    result = recueil_check("broken")
     assert result.returncode == 1
     reported = {line.split(":", 1)[0] for line in result.stdout.splitlines()}
     assert reported == {f"broken/{file}" for file in EXPECTED}
@@ -82,32 +76,19 @@ def test_cli_reports_every_broken_file_in_one_run_and_fails() -> None:
 
 
 def test_cli_prints_github_annotations_in_actions() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "recueil.cli", "check", "broken/theme-inconnu.md"],
-        cwd=CORPUS,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "GITHUB_ACTIONS": "true"},
-    )
+    result = recueil_check("broken/theme-inconnu.md", github=True)
     assert result.returncode == 1
     assert result.stdout.startswith("::error file=broken/theme-inconnu.md,line=4::valeur « relation-usager »")
 
 
 def test_cli_passes_on_a_valid_corpus() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "recueil.cli", "check", str(CORPUS / "valid")], capture_output=True, text=True
-    )
+    result = recueil_check(str(CORPUS / "valid"))
     assert result.returncode == 0, result.stdout
     assert result.stdout == ""
 
 
 def test_a_single_file_is_checked_against_its_siblings() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "recueil.cli", "check", "broken/lien-vers-soi.md"],
-        cwd=CORPUS,
-        capture_output=True,
-        text=True,
-    )
+    result = recueil_check("broken/lien-vers-soi.md")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "broken/lien-vers-soi.md:13: erreur : la fiche « lien-vers-soi » ne peut pas se lier à elle-même"

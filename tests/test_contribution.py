@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, recueil_check
 from recueil.contribute import report
 from recueil.format import body
 from recueil.format.placeholder import MARKER
@@ -178,13 +178,7 @@ def test_stale_practice_warns_through_the_cli_without_failing(tmp_path: Path) ->
         f"gamma-cooperer.md:{line}: avertissement : fiche non relue depuis le 2019-03-01 (plus de 3 ans) : "
         "relisez-la et mettez à jour « revise_le »"
     ]
-    annotated = subprocess.run(
-        [sys.executable, "-m", "recueil.cli", "check", "."],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "GITHUB_ACTIONS": "true"},
-    )
+    annotated = recueil_check(".", cwd=tmp_path, github=True)
     assert annotated.stdout.startswith(f"::warning file=gamma-cooperer.md,line={line}::fiche non relue")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, recueil_check
 from recueil.contribute import issueform
 from recueil.format.vocabulary import practice_schema, vocabularies
 from recueil.load.collection import load_collection
@@ -126,13 +125,7 @@ def test_from_issue_converts_a_sample_issue_into_a_valid_practice(tmp_path: Path
     assert result.returncode == 0, result.stderr
     path = practices / "organiser-un-debriefing-d-equipe-apres-une-agression-au-guichet.md"
     assert path.is_file()
-    check = subprocess.run(
-        [sys.executable, "-m", "recueil.cli", "check"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "GITHUB_ACTIONS": ""},
-    )
+    check = recueil_check(cwd=tmp_path)
     assert check.returncode == 0, check.stdout
     assert check.stdout == ""
     practice = next(p for p in load_collection(practices).practices if p.path.endswith(path.name))
@@ -190,18 +183,11 @@ def test_vscode_task_turns_check_output_into_located_problems() -> None:
     import re
 
     tasks = json.loads((ROOT / ".vscode" / "tasks.json").read_text(encoding="utf-8"))["tasks"]
+    lines = recueil_check("broken").stdout.splitlines()
+    assert lines
     for task in tasks:
         assert task["command"] == "${workspaceFolder}/.venv/bin/recueil" and task["args"][0] == "check"
         matchers = [(m["severity"], re.compile(m["pattern"]["regexp"])) for m in task["problemMatcher"]]
-        result = subprocess.run(
-            [sys.executable, "-m", "recueil.cli", "check", "broken"],
-            cwd=CORPUS,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "GITHUB_ACTIONS": ""},
-        )
-        lines = result.stdout.splitlines()
-        assert lines
         for line in lines:
             found = [(severity, match) for severity, regexp in matchers if (match := regexp.match(line))]
             assert len(found) == 1, line
